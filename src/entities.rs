@@ -1,0 +1,750 @@
+//! Entities: gazetteer matches and context cues → document-level entities with every mention,
+//! and coreference anchors ("the company", "the Chinese giant", "it") for the event stage.
+//!
+//! Steps, in order:
+//! 1. gazetteer matches in the dateline, title and text (leftmost-longest, case rules);
+//! 2. choosing among entries that share a surface form by document evidence (an entry also
+//!    named unambiguously elsewhere, its parent or children present), then by load order;
+//! 3. ordinary-word names ("Apple", "Shell") at the start of a sentence kept only with other
+//!    evidence in the article;
+//! 4. company mentions extended over legal suffixes ("Co., Ltd.", "Inc.", "PT … Tbk") and
+//!    unknown companies found from such suffixes;
+//! 5. people from context: titles, reporting verbs, appositions, first names; later surnames
+//!    ("Biden") linked to the full name;
+//! 6. nominal and pronoun references resolved to entities by salience, type and country.
+
+use crate::gazetteer::{CasePolicy, EntityType, Form, Gazetteer};
+use crate::input::Article;
+use crate::segment::{segment, Segmentation, TokenKind};
+use regex::Regex;
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
+
+/// Which field of the article a span is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    /// The headline.
+    Title,
+    /// The body text.
+    Text,
+}
+
+/// How a mention names its entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionForm {
+    /// Canonical name or alias from a gazetteer.
+    Name,
+    /// A demonym ("Chinese").
+    Demonym,
+    /// A short form linked to a fuller name in the article ("Biden").
+    Short,
+    /// Found from context (people, unknown companies).
+    Context,
+}
+
+/// One mention: byte span in a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mention {
+    /// Title or text.
+    pub field: Field,
+    /// Byte start.
+    pub start: usize,
+    /// Byte end.
+    pub end: usize,
+    /// How it names the entity.
+    pub form: MentionForm,
+}
+
+/// A document-level entity.
+#[derive(Debug, Clone)]
+pub struct DocEntity {
+    /// Gazetteer entry index, if linked.
+    pub entry: Option<u32>,
+    /// Canonical id.
+    pub id: String,
+    /// Canonical name.
+    pub name: String,
+    /// Type.
+    pub kind: EntityType,
+    /// Subtype.
+    pub subtype: Option<String>,
+    /// Country (ISO alpha-2).
+    pub country: Option<String>,
+    /// Parent id.
+    pub parent: Option<String>,
+    /// Mentions in text order (title first).
+    pub mentions: Vec<Mention>,
+}
+
+/// What an anchor is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnchorKind {
+    /// A name mention.
+    Name,
+    /// A nominal reference ("the company", "the two makers").
+    Nominal,
+    /// A pronoun ("it", "its").
+    Pronoun,
+    /// A demonym used as an adjective ("Chinese companies"): weaker than a name.
+    Demonym,
+}
+
+/// A span of the body text that refers to one or more entities: the event stage's arguments.
+#[derive(Debug, Clone)]
+pub struct Anchor {
+    /// Byte start.
+    pub start: usize,
+    /// Byte end.
+    pub end: usize,
+    /// Entities referred to (indices into [`Analysis::entities`]).
+    pub entities: Vec<usize>,
+    /// Name, nominal or pronoun.
+    pub kind: AnchorKind,
+    /// Sentence index.
+    pub sentence: usize,
+}
+
+/// The analysed article: segmentation, entities, anchors.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// Body segmentation.
+    pub seg: Segmentation,
+    /// Title segmentation.
+    pub title_seg: Segmentation,
+    /// Entities in order of first mention.
+    pub entities: Vec<DocEntity>,
+    /// Body-text anchors sorted by start.
+    pub anchors: Vec<Anchor>,
+}
+
+struct Candidate {
+    field: Field,
+    start: usize,
+    end: usize,
+    first_token: usize,
+    last_token: usize,
+    sentence_initial: bool,
+    targets: Vec<(u32, Form, bool)>,
+}
+
+const LEGAL_SUFFIXES: &[&str] = &[
+    "Inc", "Incorporated", "Corp", "Corporation", "Co", "Ltd", "Limited", "LLC", "plc", "PLC", "Plc",
+    "AG", "SE", "SA", "S.A.", "NV", "N.V.", "BV", "GmbH", "SpA", "S.p.A.", "KK", "Oyj", "ASA", "AB",
+    "LP", "L.P.", "Tbk", "Bhd", "Berhad", "Pte", "Pty", "SAS", "S.A.S.", "KGaA", "Cie",
+];
+
+fn is_legal_suffix(w: &str) -> bool {
+    LEGAL_SUFFIXES.contains(&w)
+}
+
+const TITLES: &[&str] = &[
+    "President", "president", "CEO", "Chairman", "chairman", "Chairwoman", "chairwoman", "Mr", "Mrs", "Ms",
+    "Dr", "Sir", "Dame", "Senator", "Sen", "Rep", "Representative", "Secretary", "Minister", "minister",
+    "Premier", "Governor", "governor", "Chancellor", "Mayor", "mayor", "Judge", "judge", "Justice", "King", "Queen",
+    "Prince", "Princess", "Pope", "spokesman", "spokeswoman", "spokesperson", "analyst", "Analyst", "executive",
+    "Executive", "Director", "director", "founder", "Founder", "chief", "Chief", "head", "Head", "boss", "CFO",
+    "COO", "CTO", "Professor", "Prof", "General", "Gen", "Commissioner", "commissioner", "economist",
+    "Economist", "lawyer", "attorney", "Attorney", "Ambassador", "ambassador", "Vice", "Deputy", "deputy",
+    "Officer", "officer", "manager", "Manager", "leader", "Leader", "chairperson", "Chair", "chair",
+    "candidate", "Senior", "senior", "Rev", "Lord", "Lady", "Baroness", "Baron", "Captain", "Capt",
+    "Colonel", "Col", "Lieutenant", "Lt", "Sgt", "Sergeant", "Admiral", "Adm", "Dean", "Coach", "coach",
+    "partner", "Partner", "owner", "Owner", "President-elect", "Treasurer", "Administrator", "Inspector",
+];
+
+const NOT_NAME: &[&str] = &[
+    "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "He", "She", "They", "We", "I", "You",
+    "His", "Her", "Their", "Our", "My", "In", "On", "At", "For", "From", "With", "By", "Of", "To", "And",
+    "But", "Or", "As", "If", "When", "While", "After", "Before", "Since", "Until", "Although", "However",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+    "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Now", "Then",
+    "Today", "Yesterday", "Tomorrow", "Unfortunately", "For", "Mr", "Mrs", "Ms", "Dr", "Inc", "Corp", "Ltd",
+    "Co", "Group", "Bank", "University", "Ministry", "Department", "Association", "Council", "Party",
+    "Court", "Agency", "Office", "Commission", "Airlines", "Airways", "Motors", "Motor", "Company",
+    "Corporation", "Institute", "Foundation", "Committee", "Board", "Authority", "Union", "Federation",
+    "Organisation", "Organization", "Holdings", "International", "Technologies", "Systems", "Services",
+    "Capital", "Partners", "News", "Times", "Post", "Journal", "Street", "Avenue", "Road", "River",
+    "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central", "New",
+    "Act", "Law", "Bill", "Plan", "Program", "Programme", "Project", "Award", "Prize", "Cup", "League",
+    "Club", "Team", "Hospital", "School", "College", "Church", "Airport", "Station", "Centre", "Center",
+    "Police", "Army", "Navy", "Force", "Forces", "Senate", "House", "Congress", "Parliament", "Government",
+    "Federal", "National", "State", "States", "Republic", "Kingdom", "Royal", "General", "Global", "World",
+    "Chapter", "Section", "Article", "Series", "Model", "Edition", "Version", "Day", "Week", "Year",
+    "According", "Despite", "During", "Under", "Over", "Also", "Yet", "So", "Not", "No", "Yes", "All",
+    "Some", "Many", "Most", "Other", "Another", "Each", "Every", "Both", "Either", "Neither", "Such",
+    "What", "Which", "Who", "Whom", "Whose", "Why", "How", "Where", "There", "Here", "Meanwhile",
+    "Continuing", "Intellectual", "VOIR", "Reuters", "Bloomberg", "Christmas", "Easter", "Internet", "Web",
+    "Mobile", "Online", "Digital", "Technology", "Electronics", "Energy", "Oil", "Gas", "Power", "Steel",
+    "Chief", "Executive", "Officer", "President", "Vice", "Chairman", "Secretary", "Minister", "Director",
+    "Senator", "Governor", "Judge", "Prime", "Deputy", "Former", "Acting", "Interim", "Sir", "Lord",
+];
+
+const REPORTING: &[&str] = &[
+    "said", "says", "told", "added", "explained", "noted", "stated", "wrote", "announced", "argued",
+    "commented", "insisted", "warned", "claimed", "confirmed", "admitted", "replied", "asked", "believes",
+    "thinks", "stressed", "acknowledged", "predicted", "estimated", "continued", "concluded", "observed",
+];
+
+fn is_cap_word(w: &str) -> bool {
+    let mut cs = w.chars();
+    match cs.next() {
+        Some(c) if c.is_uppercase() => {}
+        _ => return false,
+    }
+    let rest: Vec<char> = cs.collect();
+    // "McDonald", "O'Neill" ok; ALL-CAPS words (acronyms) are not name parts.
+    !rest.is_empty() && rest.iter().any(|c| c.is_lowercase()) && rest.iter().all(|c| c.is_alphabetic() || *c == '\'' || *c == '’' || *c == '-')
+}
+
+/// A deterministic id slug: lower-case ASCII letters and digits joined by `-`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    let mut buf = String::new();
+    for word in name.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        crate::gazetteer::matcher::normalize_token(word, &mut buf);
+        let w: String = buf.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        if w.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&w);
+    }
+    if out.is_empty() {
+        // Names with no ASCII letters at all: a stable hash keeps ids deterministic.
+        out = format!("x{:016x}", crate::output::fnv1a(name.as_bytes()));
+    }
+    out
+}
+
+fn nominal_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"\b[Tt]he\s+(?P<num>two|three|four|both|three|2|3)?\s*(?P<mods>(?:(?:[A-Z][a-z]+|[a-z]+(?:-[a-z]+)?)\s+){0,3}?)(?P<head>company|firm|group|giant|conglomerate|maker|makers|automaker|automakers|carmaker|carmakers|car\s+maker|manufacturer|manufacturers|companies|firms|retailer|bank|lender|airline|carrier|insurer|operator|supplier|chipmaker|brand|corporation|business)\b",
+        )
+        .expect("nominal regex")
+    })
+}
+
+fn pronoun_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\b(?:[Ii]ts?)\b").expect("pronoun regex"))
+}
+
+/// Analyses an article: segmentation, entities and anchors.
+pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
+    let text = article.text.as_str();
+    let title = article.title.as_deref().unwrap_or("");
+    let seg = segment(text);
+    let title_seg = crate::segment::Segmentation {
+        tokens: crate::segment::tokenize(title),
+        sentences: Vec::new(),
+        dateline: None,
+    };
+    let mut cands = Vec::new();
+    gather(gaz, title, &title_seg, Field::Title, &mut cands);
+    gather(gaz, text, &seg, Field::Text, &mut cands);
+
+    // Evidence: entries named unambiguously, and their families.
+    let mut evidence: FxHashMap<u32, u32> = FxHashMap::default();
+    for c in &cands {
+        let distinct: Vec<u32> = dedup_entries(&c.targets);
+        if distinct.len() == 1 && !(c.sentence_initial && c.targets[0].2) {
+            *evidence.entry(distinct[0]).or_default() += 2;
+        }
+    }
+    let family_bonus: Vec<(u32, u32)> = evidence
+        .keys()
+        .flat_map(|&e| {
+            let entry = gaz.entry(e);
+            let mut v = Vec::new();
+            if let Some(p) = entry.parent.as_deref().and_then(|p| gaz.index_of(p)) {
+                v.push((p, 1));
+            }
+            v
+        })
+        .collect();
+    for (e, b) in family_bonus {
+        *evidence.entry(e).or_default() += b;
+    }
+
+    let mut entities: Vec<DocEntity> = Vec::new();
+    let mut by_entry: FxHashMap<u32, usize> = FxHashMap::default();
+    let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
+    let mut anchors: Vec<Anchor> = Vec::new();
+    let mut covered: Vec<(Field, usize, usize)> = Vec::new();
+
+    for c in &cands {
+        let distinct = dedup_entries(&c.targets);
+        // Choose the best-supported entry; ties go to load order.
+        let best = *distinct
+            .iter()
+            .max_by_key(|&&e| (evidence.get(&e).copied().unwrap_or(0), std::cmp::Reverse(e)))
+            .expect("non-empty targets");
+        let (form, common) = c.targets.iter().find(|t| t.0 == best).map(|t| (t.1, t.2)).unwrap_or((Form::Name, false));
+        if common && c.sentence_initial && evidence.get(&best).copied().unwrap_or(0) < 2 {
+            let (tokens, txt) = if c.field == Field::Title { (&title_seg.tokens, title) } else { (&seg.tokens, text) };
+            if !name_like_continuation(txt, tokens, c.last_token) {
+                continue;
+            }
+        }
+        let entry = gaz.entry(best);
+        let (start, end) = if entry.kind == EntityType::Company {
+            let (tokens, txt) = if c.field == Field::Title { (&title_seg.tokens, title) } else { (&seg.tokens, text) };
+            extend_legal(txt, tokens, c.first_token, c.last_token)
+        } else {
+            (c.start, c.end)
+        };
+        let idx = *by_entry.entry(best).or_insert_with(|| {
+            entities.push(DocEntity {
+                entry: Some(best),
+                id: entry.id.clone(),
+                name: entry.name.clone(),
+                kind: entry.kind,
+                subtype: entry.subtype.clone(),
+                country: entry.country.clone(),
+                parent: entry.parent.clone(),
+                mentions: Vec::new(),
+            });
+            by_id.insert(entry.id.clone(), entities.len() - 1);
+            entities.len() - 1
+        });
+        let mform = if form == Form::Demonym { MentionForm::Demonym } else { MentionForm::Name };
+        entities[idx].mentions.push(Mention { field: c.field, start, end, form: mform });
+        covered.push((c.field, c.start, c.end));
+        if c.field == Field::Text {
+            let sentence = sentence_of(&seg, start);
+            let kind = if mform == MentionForm::Demonym { AnchorKind::Demonym } else { AnchorKind::Name };
+            anchors.push(Anchor { start, end, entities: vec![idx], kind, sentence });
+        }
+    }
+
+    // Unknown companies named with a legal suffix, and people from context.
+    for (field, txt, sg) in [(Field::Title, title, &title_seg), (Field::Text, text, &seg)] {
+        context_entities(gaz, txt, sg, field, &mut covered, &mut entities, &mut by_id, &mut anchors);
+    }
+    link_short_forms(text, title, &seg, &title_seg, &mut entities, &mut by_id, &mut anchors, &covered);
+
+    anchors.sort_by_key(|a| (a.start, a.end));
+    resolve_references(text, &seg, &entities, &mut anchors);
+    anchors.sort_by_key(|a| (a.start, a.end));
+
+    for e in &mut entities {
+        e.mentions.sort_by_key(|m| (m.field, m.start));
+        e.mentions.dedup_by_key(|m| (m.field, m.start));
+    }
+    // Order entities by first mention (title first), stable.
+    entities.iter_mut().for_each(|_| ());
+    let mut order: Vec<usize> = (0..entities.len()).collect();
+    order.sort_by_key(|&i| entities[i].mentions.first().map(|m| (m.field, m.start)).unwrap_or((Field::Text, usize::MAX)));
+    let mut remap = vec![0usize; entities.len()];
+    for (new, &old) in order.iter().enumerate() {
+        remap[old] = new;
+    }
+    let mut sorted: Vec<Option<DocEntity>> = entities.into_iter().map(Some).collect();
+    let entities: Vec<DocEntity> = order.iter().map(|&i| sorted[i].take().expect("each once")).collect();
+    for a in &mut anchors {
+        for e in &mut a.entities {
+            *e = remap[*e];
+        }
+    }
+    Analysis { seg, title_seg, entities, anchors }
+}
+
+/// After a sentence-initial ordinary word ("Apple", "Shell"), does the next token show it is
+/// used as a name? A possessive, or a finite verb ("Apple pays", "Shell said", "Apple has").
+fn name_like_continuation(text: &str, tokens: &[crate::segment::Token], next: usize) -> bool {
+    let Some(t) = tokens.get(next) else { return false };
+    if t.kind == TokenKind::Possessive {
+        return true;
+    }
+    let w = t.text(text);
+    if t.kind != TokenKind::Word || !w.chars().all(|c| c.is_ascii_lowercase()) {
+        return false;
+    }
+    matches!(w, "has" | "had" | "is" | "was" | "will" | "would" | "said" | "says" | "announced" | "reported" | "plans" | "agreed" | "sued" | "bought" | "sold" | "cut" | "won" | "lost" | "made" | "and")
+        || (w.len() > 4 && (w.ends_with("ed") || (w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us"))))
+}
+
+fn dedup_entries(targets: &[(u32, Form, bool)]) -> Vec<u32> {
+    let mut v: Vec<u32> = targets.iter().map(|t| t.0).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Index of the sentence containing byte `pos` (or the nearest before it).
+pub fn sentence_of(seg: &Segmentation, pos: usize) -> usize {
+    match seg.sentences.binary_search_by(|s| if s.end <= pos { std::cmp::Ordering::Less } else if s.start > pos { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Equal }) {
+        Ok(i) => i,
+        Err(i) => i.saturating_sub(1),
+    }
+}
+
+fn gather(gaz: &Gazetteer, text: &str, seg: &Segmentation, field: Field, out: &mut Vec<Candidate>) {
+    if seg.tokens.is_empty() {
+        return;
+    }
+    let m = gaz.matcher();
+    let ids = m.token_ids(text, &seg.tokens);
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    if field == Field::Title {
+        ranges.push(0..seg.tokens.len());
+    } else {
+        if let Some(d) = &seg.dateline {
+            let a = seg.tokens.partition_point(|t| t.start < d.start);
+            let b = seg.tokens.partition_point(|t| t.start < d.end);
+            ranges.push(a..b);
+        }
+        ranges.extend(seg.sentences.iter().map(|s| s.first_token..s.last_token));
+    }
+    let mut found = Vec::new();
+    for r in ranges {
+        let first = r.start;
+        found.clear();
+        m.find(text, &seg.tokens, &ids, r, &mut found);
+        for mm in &found {
+            // Sentence-initial: first token, or right after an opening quote/bracket.
+            let initial = mm.first_token == first
+                || (mm.first_token == first + 1 && matches!(seg.tokens[first].text(text), "\"" | "“" | "'" | "‘" | "("));
+            out.push(Candidate {
+                field,
+                start: mm.start,
+                end: mm.end,
+                first_token: mm.first_token,
+                last_token: mm.last_token,
+                sentence_initial: initial || field == Field::Title && all_caps_or_title_case(text),
+                targets: mm.targets.iter().map(|t| (t.entry, t.form, t.common && t.policy == CasePolicy::Cased)).collect(),
+            });
+        }
+    }
+}
+
+/// Headlines in Title Case give no case evidence for ordinary words.
+fn all_caps_or_title_case(title: &str) -> bool {
+    let words: Vec<&str> = title.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).collect();
+    let caps = words.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    words.len() >= 3 && caps * 10 >= words.len() * 8
+}
+
+/// Extends a company mention over a following legal suffix (", Inc.", " Co., Ltd.") and a
+/// leading "PT".
+fn extend_legal(text: &str, tokens: &[crate::segment::Token], first: usize, last: usize) -> (usize, usize) {
+    let mut start = tokens[first].start;
+    if first > 0 && tokens[first - 1].text(text) == "PT" && text[tokens[first - 1].end..tokens[first].start] == *" " {
+        start = tokens[first - 1].start;
+    }
+    let mut end = tokens[last - 1].end;
+    let mut j = last;
+    loop {
+        let mut k = j;
+        if k < tokens.len() && tokens[k].text(text) == "," && k + 1 < tokens.len() && is_legal_suffix(tokens[k + 1].text(text)) {
+            k += 1;
+        }
+        if k < tokens.len() && is_legal_suffix(tokens[k].text(text)) && text[tokens[k - 1].end..tokens[k].start].len() <= 1 && !text[tokens[k - 1].end..tokens[k].start].contains('\n') {
+            end = tokens[k].end;
+            j = k + 1;
+            // "Inc." / "Co." keep their dot.
+            if j < tokens.len() && tokens[j].text(text) == "." && tokens[j].start == end && tokens[k].text(text).len() <= 4 && !tokens[k].text(text).ends_with('.') {
+                let after_dot_is_end = j + 1 >= tokens.len() || text[tokens[j].end..tokens[j + 1].start].contains('\n');
+                if !after_dot_is_end {
+                    end = tokens[j].end;
+                    j += 1;
+                }
+            }
+            continue;
+        }
+        break;
+    }
+    (start, end)
+}
+
+fn overlaps(covered: &[(Field, usize, usize)], field: Field, s: usize, e: usize) -> bool {
+    covered.iter().any(|&(f, a, b)| f == field && a < e && s < b)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_context_entity(
+    entities: &mut Vec<DocEntity>,
+    by_id: &mut FxHashMap<String, usize>,
+    kind: EntityType,
+    name: &str,
+    mention: Mention,
+) -> usize {
+    let id = format!("{}:{}", kind.as_str(), slug(name));
+    let idx = *by_id.entry(id.clone()).or_insert_with(|| {
+        entities.push(DocEntity {
+            entry: None,
+            id,
+            name: name.to_string(),
+            kind,
+            subtype: None,
+            country: None,
+            parent: None,
+            mentions: Vec::new(),
+        });
+        entities.len() - 1
+    });
+    entities[idx].mentions.push(mention);
+    idx
+}
+
+#[allow(clippy::too_many_arguments)]
+fn context_entities(
+    gaz: &Gazetteer,
+    text: &str,
+    seg: &Segmentation,
+    field: Field,
+    covered: &mut Vec<(Field, usize, usize)>,
+    entities: &mut Vec<DocEntity>,
+    by_id: &mut FxHashMap<String, usize>,
+    anchors: &mut Vec<Anchor>,
+) {
+    let toks = &seg.tokens;
+    let n = toks.len();
+    let mut i = 0;
+    while i < n {
+        // A run of capitalised words, allowing middle initials ("Charles E. Wilson").
+        if toks[i].kind != TokenKind::Word || !is_cap_word(toks[i].text(text)) || overlaps(covered, field, toks[i].start, toks[i].end) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < n {
+            let gap = &text[toks[j - 1].end..toks[j].start];
+            if gap != " " {
+                break;
+            }
+            let w = toks[j].text(text);
+            let initial = w.len() == 1 && w.chars().all(char::is_uppercase) && j + 1 < n && toks[j + 1].text(text) == "." && toks[j + 1].start == toks[j].end;
+            if initial {
+                j += 2;
+                continue;
+            }
+            if toks[j].kind == TokenKind::Word && is_cap_word(w) && !overlaps(covered, field, toks[j].start, toks[j].end) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let run_end = j;
+        // Unknown company: capitalised run followed by a legal suffix.
+        if run_end < n {
+            let k = if toks[run_end].text(text) == "," { run_end + 1 } else { run_end };
+            if k < n && is_legal_suffix(toks[k].text(text)) && k > i && !NOT_NAME.contains(&toks[i].text(text)) {
+                let (s, e) = extend_legal(text, toks, i, run_end);
+                let name = &text[toks[i].start..toks[run_end - 1].end];
+                let idx = add_context_entity(entities, by_id, EntityType::Company, name, Mention { field, start: s, end: e, form: MentionForm::Context });
+                covered.push((field, s, e));
+                if field == Field::Text {
+                    anchors.push(Anchor { start: s, end: e, entities: vec![idx], kind: AnchorKind::Name, sentence: sentence_of(seg, s) });
+                }
+                i = run_end;
+                continue;
+            }
+        }
+        // Person: strip leading non-name words, keep 2-3 name words.
+        let mut a = i;
+        while a < run_end && (NOT_NAME.contains(&toks[a].text(text)) || TITLES.contains(&toks[a].text(text))) {
+            a += 1;
+        }
+        let words: Vec<usize> = (a..run_end).filter(|&t| toks[t].kind == TokenKind::Word && toks[t].text(text).len() > 1).collect();
+        let bad_inside = (a..run_end).any(|t| NOT_NAME.contains(&toks[t].text(text)));
+        if (2..=4).contains(&words.len()) && !bad_inside {
+            let s = toks[a].start;
+            let e = toks[run_end - 1].end;
+            if person_evidence(gaz, text, toks, a, run_end) {
+                let name = &text[s..e];
+                let idx = add_context_entity(entities, by_id, EntityType::Person, name, Mention { field, start: s, end: e, form: MentionForm::Context });
+                covered.push((field, s, e));
+                if field == Field::Text {
+                    anchors.push(Anchor { start: s, end: e, entities: vec![idx], kind: AnchorKind::Name, sentence: sentence_of(seg, s) });
+                }
+            }
+        }
+        i = run_end.max(i + 1);
+    }
+}
+
+fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], a: usize, b: usize) -> bool {
+    let word = |k: usize| toks[k].text(text);
+    if gaz.is_first_name(word(a)) {
+        return true;
+    }
+    // A title right before, possibly after a country/organisation word ("US President").
+    for back in 1..=3 {
+        if a >= back {
+            let w = word(a - back);
+            if TITLES.contains(&w) || w == "Mr" || w == "Mrs" || w == "Ms" || w == "Dr" {
+                return true;
+            }
+            if w == "." && a >= back + 1 && matches!(word(a - back - 1), "Mr" | "Mrs" | "Ms" | "Dr") {
+                return true;
+            }
+        }
+    }
+    // Reporting verb after ("Alan Fan said") or before ("said Alan Fan").
+    if b < toks.len() && REPORTING.contains(&word(b)) {
+        return true;
+    }
+    if b + 1 < toks.len() && word(b) == "," && (REPORTING.contains(&word(b + 1)) || matches!(word(b + 1), "who" | "the" | "a" | "an" | "chief" | "CEO" | "chairman" | "president" | "head" | "spokesman" | "spokeswoman" | "director")) {
+        return true;
+    }
+    if a >= 1 && REPORTING.contains(&word(a - 1)) {
+        return true;
+    }
+    // Apposition after a role: "the head of Huawei global IP, Alan Fan".
+    if a >= 2 && word(a - 1) == "," {
+        let lo = a.saturating_sub(8);
+        if (lo..a - 1).any(|k| TITLES.contains(&word(k))) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Links short forms to fuller names: a capitalised word equal to the last (or first) word of
+/// a person's name ("Biden", "Barra") becomes a mention of that person.
+#[allow(clippy::too_many_arguments)]
+fn link_short_forms(
+    text: &str,
+    title: &str,
+    seg: &Segmentation,
+    title_seg: &Segmentation,
+    entities: &mut [DocEntity],
+    _by_id: &mut FxHashMap<String, usize>,
+    anchors: &mut Vec<Anchor>,
+    covered: &[(Field, usize, usize)],
+) {
+    let mut surnames: FxHashMap<String, Option<usize>> = FxHashMap::default();
+    for (idx, e) in entities.iter().enumerate() {
+        if e.kind != EntityType::Person {
+            continue;
+        }
+        if let Some(last) = e.name.split_whitespace().last() {
+            surnames
+                .entry(last.to_string())
+                .and_modify(|v| {
+                    if *v != Some(idx) {
+                        *v = None;
+                    }
+                })
+                .or_insert(Some(idx));
+        }
+    }
+    for (field, txt, sg) in [(Field::Title, title, title_seg), (Field::Text, text, seg)] {
+        for t in &sg.tokens {
+            if t.kind != TokenKind::Word || overlaps(covered, field, t.start, t.end) {
+                continue;
+            }
+            if let Some(Some(idx)) = surnames.get(t.text(txt)) {
+                entities[*idx].mentions.push(Mention { field, start: t.start, end: t.end, form: MentionForm::Short });
+                if field == Field::Text {
+                    anchors.push(Anchor { start: t.start, end: t.end, entities: vec![*idx], kind: AnchorKind::Name, sentence: sentence_of(seg, t.start) });
+                }
+            }
+        }
+    }
+}
+
+/// Resolves nominal ("the company", "the Chinese giant", "the two makers") and pronoun
+/// ("it", "its") references to companies, by salience: the first company of the current
+/// sentence before the reference, else of the nearest earlier sentence that names one.
+fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], anchors: &mut Vec<Anchor>) {
+    let is_company = |i: usize| entities[i].kind == EntityType::Company;
+    let mut refs: Vec<(usize, usize, AnchorKind, usize, Option<String>, bool, bool)> = Vec::new(); // start,end,kind,count,demonym-country,automaker,plural
+    for (si, s) in seg.sentences.iter().enumerate() {
+        let st = &text[s.start..s.end];
+        for c in nominal_regex().captures_iter(st) {
+            let m = c.get(0).expect("match");
+            let head = c.name("head").map_or("", |h| h.as_str());
+            let num = c.name("num").map(|n| match n.as_str() {
+                "two" | "both" | "2" => 2,
+                "three" | "3" => 3,
+                "four" => 4,
+                _ => 1,
+            });
+            let plural = head.ends_with('s') && head != "business";
+            let count = num.unwrap_or(if plural { 0 } else { 1 });
+            if plural && count == 0 {
+                continue;
+            }
+            let mods = c.name("mods").map_or("", |x| x.as_str());
+            // A modifier that is a country demonym restricts the country.
+            let mut country = None;
+            for a in anchors.iter() {
+                if a.start >= s.start + m.start() && a.end <= s.start + m.end() {
+                    for &e in &a.entities {
+                        if entities[e].kind == EntityType::Country {
+                            country = entities[e].entry.map(|_| entities[e].id.trim_start_matches("country:").to_uppercase());
+                        }
+                    }
+                }
+            }
+            // Skip "the company's X" style names already anchored (e.g. "The Coca-Cola Company").
+            let inside_name = anchors.iter().any(|a| a.kind == AnchorKind::Name && a.start < s.start + m.end() && s.start + m.start() < a.end && is_company(a.entities[0]));
+            if inside_name {
+                continue;
+            }
+            let auto = head.contains("auto") || head.contains("car");
+            let _ = mods;
+            refs.push((s.start + m.start(), s.start + m.end(), AnchorKind::Nominal, count, country, auto, plural));
+            let _ = si;
+        }
+        for m in pronoun_regex().find_iter(st) {
+            refs.push((s.start + m.start(), s.start + m.end(), AnchorKind::Pronoun, 1, None, false, false));
+        }
+    }
+    refs.sort_by_key(|r| r.0);
+    for (start, end, kind, count, country, auto, _plural) in refs {
+        let si = sentence_of(seg, start);
+        let ok = |e: usize| {
+            is_company(e)
+                && country.as_ref().is_none_or(|c| entities[e].country.as_deref() == Some(c.as_str()))
+                && (!auto || entities[e].subtype.as_deref() == Some("automaker"))
+        };
+        let mut chosen: Vec<usize> = Vec::new();
+        if count >= 2 {
+            // The N most recently mentioned distinct companies.
+            for a in anchors.iter().rev().filter(|a| a.end <= start) {
+                for &e in &a.entities {
+                    if ok(e) && !chosen.contains(&e) && chosen.len() < count {
+                        chosen.push(e);
+                    }
+                }
+            }
+            if chosen.len() < count {
+                continue;
+            }
+        } else {
+            // Same sentence, before the reference: first company.
+            let same: Vec<usize> = anchors.iter().filter(|a| a.sentence == si && a.end <= start).flat_map(|a| a.entities.iter().copied()).filter(|&e| ok(e)).collect();
+            if let Some(&e) = same.first() {
+                chosen.push(e);
+            } else {
+                let lookback = if kind == AnchorKind::Pronoun { 2 } else { 6 };
+                for back in 1..=lookback.min(si) {
+                    let prev: Vec<usize> = anchors.iter().filter(|a| a.sentence == si - back).flat_map(|a| a.entities.iter().copied()).filter(|&e| ok(e)).collect();
+                    if let Some(&e) = prev.first() {
+                        chosen.push(e);
+                        break;
+                    }
+                }
+                if chosen.is_empty() && country.is_some() {
+                    // "the Chinese giant": the most mentioned company of that country.
+                    let best = (0..entities.len()).filter(|&e| ok(e)).max_by_key(|&e| (entities[e].mentions.len(), std::cmp::Reverse(e)));
+                    chosen.extend(best);
+                }
+            }
+        }
+        if chosen.is_empty() {
+            continue;
+        }
+        anchors.push(Anchor { start, end, entities: chosen, kind, sentence: si });
+    }
+}

@@ -1,0 +1,629 @@
+//! Events: a rule engine over sentences and entity anchors.
+//!
+//! For each sentence, an Aho-Corasick scan for the rules' keywords selects the few rules worth
+//! trying; each selected rule's trigger regex is run on the sentence, and the rule's roles are
+//! filled from syntactic slots around the trigger:
+//!
+//! | slot | where | example |
+//! |---|---|---|
+//! | `subject` | nearest name group before the trigger in its clause, not after a preposition | **Huawei** has extended |
+//! | `passive` | the same group when the trigger is passive | **it** has been punished by |
+//! | `object` | first name group after the trigger, before any preposition | fined **Microsoft** |
+//! | `premod` | group right before the trigger ("X's", "X (X)") | **United States (US)** sanctions |
+//! | `inside` | names inside the trigger match | punished by **US** sanctions |
+//! | a preposition (`with`, `from`, `on`, `by`...) | the group after it ("including"/"such as" lists too) | royalties from **Apple and Samsung** |
+//!
+//! A *group* is a run of names joined by commas, "and", "or", "&" or parentheses, so
+//! coordinated lists fill a role together. Anchors include coreference ("the company", "it",
+//! "we" inside a quote attributed to a company). Then polarity, modality, date, count and amount
+//! are read from the clause.
+
+pub mod dates;
+pub mod quotes;
+pub mod rules;
+
+use crate::entities::{Analysis, Anchor, AnchorKind, Field};
+use crate::gazetteer::EntityType;
+use crate::input::Article;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+pub use quotes::Quote;
+use regex::Regex;
+pub use rules::Rule;
+use std::sync::OnceLock;
+
+/// Event polarity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Polarity {
+    /// Happened.
+    Positive,
+    /// Negated or denied.
+    Negative,
+}
+
+/// Event modality (see `TAXONOMY.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modality {
+    /// Stated as fact.
+    Asserted,
+    /// Attributed to a source or hedged.
+    Reported,
+    /// Intended, discussed, proposed, not decided.
+    Planned,
+    /// Possible, conditional, speculative.
+    Hypothetical,
+}
+
+/// A role argument: an entity and the span that named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Argument {
+    /// Role name.
+    pub role: String,
+    /// Entity index into the analysis.
+    pub entity: usize,
+    /// Field of the naming span.
+    pub field: Field,
+    /// Byte span of the naming span (a name, "the company", "it").
+    pub start: usize,
+    /// End of it.
+    pub end: usize,
+    /// Whether it was a name, a nominal or a pronoun.
+    pub via: AnchorKind,
+}
+
+/// A money amount.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Amount {
+    /// Value in units of the currency.
+    pub value: f64,
+    /// ISO 4217 code where known (`USD`, `EUR`, `GBP`, `JPY`, `CNY`).
+    pub currency: Option<String>,
+    /// The text it was read from.
+    pub text: String,
+}
+
+/// An extracted event.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Event type.
+    pub event_type: String,
+    /// Id of the rule that fired.
+    pub rule: String,
+    /// Polarity.
+    pub polarity: Polarity,
+    /// Modality.
+    pub modality: Modality,
+    /// ISO 8601 date, as precise as the text gives.
+    pub date: Option<String>,
+    /// Field of the trigger.
+    pub field: Field,
+    /// Trigger byte span.
+    pub trigger: (usize, usize),
+    /// Sentence byte span.
+    pub sentence: (usize, usize),
+    /// Arguments.
+    pub arguments: Vec<Argument>,
+    /// 0..1.
+    pub confidence: f32,
+    /// `about 15 automakers` → 15.
+    pub count: Option<u64>,
+    /// Money amount in the clause.
+    pub amount: Option<Amount>,
+    /// Kind of measure (sanctions, export_ban, ...).
+    pub measure: Option<String>,
+    /// What the event is about (patents, 5G...).
+    pub object: Option<String>,
+}
+
+/// The compiled rule set with its keyword pre-filter.
+#[derive(Debug, Clone)]
+pub struct EventEngine {
+    rules: Vec<Rule>,
+    prefilter: AhoCorasick,
+    keyword_rules: Vec<Vec<usize>>,
+}
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("built-in regex"))
+}
+
+fn clause_breaker() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"(?i)(?:;|:|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bbecause\b|\bdespite\b|\bwhen\b|\bafter\b|\bbefore\b|\bsince\b|\bwho\b|\bwhich\b|\bunless\b)")
+}
+
+fn joiner() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"^(?:\s|,|\(|\)|\band\b|&|\bor\b|\bas well as\b|\bplus\b)*$")
+}
+
+fn preposition_before() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"(?i)\b(?:with|from|by|of|to|in|on|at|for|against|into|over|than|including|like|about|between|among|through|via|under|toward|towards|as)\s+(?:the\s+|a\s+|an\s+)?$")
+}
+
+fn preposition_inside() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"(?i)\b(?:with|from|by|of|to|in|on|at|for|against|into|over|than|about|between|through|via|under|said|says)\b")
+}
+
+fn passive_before() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"(?i)\b(?:is|was|were|are|been|being|be|got|gets|get|getting)\s+(?:\w+ly\s+)?(?:being\s+)?$")
+}
+
+fn negation() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"(?i)(?:\bnot\b|\bnever\b|\bno longer\b|n't\b|n’t\b|\bdenied\b|\bdenies\b|\bdeny\b|\brefused to\b|\brefuses to\b|\bdeclined to\b|\bfailed to\b|\bwithout\b|\brather than\b|\binstead of\b|\bno\b)")
+}
+
+fn hypothetical() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"(?i)\b(?:may|might|could|would|should|if|unless|whether|possible|possibly|potential|potentially|likely|threat(?:en(?:s|ed|ing)?)?|risk(?:s|ing)?|fac(?:e|es|ing)\s+(?:a\s+)?(?:possible\s+)?)\b")
+}
+
+fn planned() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"(?i)\b(?:consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|talks?|negotiat\w+|propos\w+|seek(?:s|ing)?|sought|want(?:s|ed)?|hop(?:e|es|ed|ing)|aim(?:s|ed|ing)?|expect(?:s|ed)?|prepar\w+|explor\w+|call(?:s|ed)? for|urg(?:e|es|ed))\b")
+}
+
+fn reported() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"(?i)\b(?:reportedly|according to|said|says|claimed|claims|is claimed|alleged(?:ly)?|sources|reported|reports)\b")
+}
+
+fn count_regex() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"(?i)\b(?:about|around|some|nearly|almost|more than|over|up to|at least|roughly|approximately)?\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s*(?:million|billion)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|hundreds|thousands)\s+(?:new\s+|more\s+)?(?P<noun>[a-z]+s)\b")
+}
+
+fn amount_regex() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"(?i)(?P<pre>US\s?\$|\$|€|£|¥|EUR\s?|USD\s?|GBP\s?)\s?(?P<v>\d[\d,]*(?:\.\d+)?)\s*(?P<mult>bn|billion|bln|m|mn|mln|million|k|thousand|trillion|tn)?\b|(?P<v2>\d[\d,]*(?:\.\d+)?)\s*(?P<mult2>bn|billion|bln|m|mn|mln|million|trillion)?\s+(?P<cur>euros?|dollars|pounds|yen|yuan|won|rupees)\b")
+}
+
+/// Entity types allowed in a role (others are skipped when filling it).
+fn role_accepts(event_type: &str, role: &str, t: EntityType) -> bool {
+    use EntityType::*;
+    match role {
+        "person" => t == Person,
+        "company" => matches!(t, Company | Organization) || (event_type.starts_with("jobs") && t == Government),
+        "imposer" | "authority" => matches!(t, Country | Government | Organization),
+        "target" => t != Person || event_type.starts_with("sanction"),
+        "licensor" | "licensee" | "collector" | "payer" => matches!(t, Company | Organization),
+        "parties" => matches!(t, Company | Organization | Government | Country),
+        "acquirer" | "seller" | "investor" => matches!(t, Company | Organization | Government | Country | Person),
+        "acquired" | "investee" => matches!(t, Company | Organization),
+        "plaintiff" | "defendant" => matches!(t, Company | Organization | Government | Country | Person),
+        _ => t != Location,
+    }
+}
+
+struct Group {
+    start: usize,
+    end: usize,
+    members: Vec<usize>, // anchor indices into the sentence's anchor list
+    /// Only demonyms ("Chinese"): adjectives, weak as arguments outside premodifiers.
+    demonym_only: bool,
+    /// Only possessive determiners ("its", "our"): they qualify the next noun, so they fill
+    /// only premodifier slots ("its revenue").
+    possessive_only: bool,
+}
+
+fn is_possessive(s: &str) -> bool {
+    matches!(s, "its" | "Its" | "our" | "Our" | "their" | "Their")
+}
+
+fn groups(text: &str, anchors: &[Anchor]) -> Vec<Group> {
+    let mut out: Vec<Group> = Vec::new();
+    for (i, a) in anchors.iter().enumerate() {
+        if let Some(g) = out.last_mut() {
+            if a.start >= g.end && joiner().is_match(&text[g.end..a.start]) {
+                g.end = g.end.max(a.end);
+                g.members.push(i);
+                g.demonym_only &= a.kind == AnchorKind::Demonym;
+                g.possessive_only &= is_possessive(&text[a.start..a.end]);
+                continue;
+            }
+            if a.start < g.end {
+                // Nested or overlapping anchor (a reference inside a name): same group.
+                g.members.push(i);
+                continue;
+            }
+        }
+        out.push(Group {
+            start: a.start,
+            end: a.end,
+            members: vec![i],
+            demonym_only: a.kind == AnchorKind::Demonym,
+            possessive_only: is_possessive(&text[a.start..a.end]),
+        });
+    }
+    out
+}
+
+impl EventEngine {
+    /// Compiles the rules and their keyword pre-filter.
+    pub fn new(rules: Vec<Rule>) -> EventEngine {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        for (ri, r) in rules.iter().enumerate() {
+            for k in &r.keywords {
+                match keywords.iter().position(|x| x == k) {
+                    Some(p) => keyword_rules[p].push(ri),
+                    None => {
+                        keywords.push(k.clone());
+                        keyword_rules.push(vec![ri]);
+                    }
+                }
+            }
+        }
+        let prefilter = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&keywords)
+            .expect("keyword automaton");
+        EventEngine { rules, prefilter, keyword_rules }
+    }
+
+    /// The rules.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Extracts events from an analysed article.
+    pub fn extract(&self, article: &Article, an: &Analysis, quotes: &[Quote]) -> Vec<Event> {
+        let published = article.published.as_deref().and_then(dates::parse_iso);
+        let text = article.text.as_str();
+        let mut anchors = an.anchors.clone();
+        add_quote_pronouns(text, an, quotes, &mut anchors);
+        anchors.sort_by_key(|a| (a.start, a.end));
+        let mut events = Vec::new();
+
+        // Which rules may fire in which sentence.
+        let n = an.seg.sentences.len();
+        let mut per_sentence: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for m in self.prefilter.find_overlapping_iter(text) {
+            let si = crate::entities::sentence_of(&an.seg, m.start());
+            if si < n {
+                per_sentence[si].extend_from_slice(&self.keyword_rules[m.pattern().as_usize()]);
+            }
+        }
+        for (si, rules) in per_sentence.iter_mut().enumerate() {
+            if rules.is_empty() {
+                continue;
+            }
+            rules.sort_unstable();
+            rules.dedup();
+            let s = &an.seg.sentences[si];
+            let lo = anchors.partition_point(|a| a.start < s.start);
+            let hi = anchors.partition_point(|a| a.start < s.end);
+            self.sentence_events(text, Field::Text, (s.start, s.end), &anchors[lo..hi], rules, an, published, &mut events);
+        }
+
+        // The title, as one more sentence with its own name anchors.
+        if let Some(title) = article.title.as_deref() {
+            let mut rules: Vec<usize> = self.prefilter.find_overlapping_iter(title).flat_map(|m| self.keyword_rules[m.pattern().as_usize()].iter().copied()).collect();
+            rules.sort_unstable();
+            rules.dedup();
+            if !rules.is_empty() {
+                let mut ta: Vec<Anchor> = Vec::new();
+                for (ei, e) in an.entities.iter().enumerate() {
+                    for m in e.mentions.iter().filter(|m| m.field == Field::Title) {
+                        let kind = if m.form == crate::entities::MentionForm::Demonym { AnchorKind::Demonym } else { AnchorKind::Name };
+                        ta.push(Anchor { start: m.start, end: m.end, entities: vec![ei], kind, sentence: 0 });
+                    }
+                }
+                ta.sort_by_key(|a| (a.start, a.end));
+                self.sentence_events(title, Field::Title, (0, title.len()), &ta, &rules, an, published, &mut events);
+            }
+        }
+        merge_events(events)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn sentence_events(
+        &self,
+        text: &str,
+        field: Field,
+        (ss, se): (usize, usize),
+        anchors: &[Anchor],
+        rule_ids: &[usize],
+        an: &Analysis,
+        published: Option<dates::Ymd>,
+        out: &mut Vec<Event>,
+    ) {
+        let sentence = &text[ss..se];
+        let groups = groups(text, anchors);
+        for &ri in rule_ids {
+            let rule = &self.rules[ri];
+            if rule.requires.as_ref().is_some_and(|r| !r.is_match(sentence)) {
+                continue;
+            }
+            if rule.excludes.as_ref().is_some_and(|r| r.is_match(sentence)) {
+                continue;
+            }
+            for m in rule.trigger.find_iter(sentence) {
+                let (ts, te) = (ss + m.start(), ss + m.end());
+                if let Some(ev) = self.fill(rule, text, field, (ss, se), (ts, te), anchors, &groups, an, published) {
+                    out.push(ev);
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn fill(
+        &self,
+        rule: &Rule,
+        text: &str,
+        field: Field,
+        (ss, se): (usize, usize),
+        (ts, te): (usize, usize),
+        anchors: &[Anchor],
+        groups: &[Group],
+        an: &Analysis,
+        published: Option<dates::Ymd>,
+    ) -> Option<Event> {
+        // Clause bounds around the trigger.
+        let left = clause_breaker().find_iter(&text[ss..ts]).last().map_or(ss, |m| ss + m.end());
+        let right = clause_breaker().find(&text[te..se]).map_or(se, |m| te + m.start());
+        let before = &text[left..ts];
+        let passive = passive_before().is_match(before);
+        let mut args: Vec<Argument> = Vec::new();
+        let ev_type = rule.event_type.as_str();
+
+        let push_group = |g: &Group, role: &str, args: &mut Vec<Argument>| {
+            let mut added = false;
+            for &ai in &g.members {
+                let a = &anchors[ai];
+                for &e in &a.entities {
+                    if role_accepts(ev_type, role, an.entities[e].kind) && !args.iter().any(|x| x.entity == e && x.role == role) {
+                        args.push(Argument { role: role.to_string(), entity: e, field, start: a.start, end: a.end, via: a.kind });
+                        added = true;
+                    }
+                }
+            }
+            added
+        };
+
+        // premod and inside.
+        if let Some(role) = rule.role("premod") {
+            if let Some(g) = groups.iter().rev().find(|g| g.end <= ts && g.start >= left) {
+                let gap = &text[g.end..ts];
+                static PREMOD: OnceLock<Regex> = OnceLock::new();
+                let ok = re(&PREMOD, r"^(?:'s|’s|\)|\s|-)*(?:[a-z][a-z-]*\s+){0,2}$").is_match(gap) && gap.len() <= 30;
+                if ok {
+                    push_group(g, role, &mut args);
+                }
+            }
+        }
+        if let Some(role) = rule.role("inside") {
+            for g in groups.iter().filter(|g| g.start >= ts && g.end <= te) {
+                push_group(g, role, &mut args);
+            }
+        }
+        // subject / passive subject.
+        let subject_role = if passive { rule.role("passive") } else { rule.role("subject") };
+        if let Some(role) = subject_role {
+            for g in groups.iter().rev().filter(|g| g.end <= ts && g.start >= left) {
+                if g.demonym_only || g.possessive_only || preposition_before().is_match(&text[left..g.start]) {
+                    continue;
+                }
+                // A premodifier of the trigger is not its subject ("US sanctions").
+                if rule.role("premod").is_some() && text[g.end..ts].len() <= 4 && !passive {
+                    continue;
+                }
+                if push_group(g, role, &mut args) {
+                    break;
+                }
+            }
+        }
+        // object.
+        if let Some(role) = rule.role("object") {
+            if !passive {
+                for g in groups.iter().filter(|g| g.start >= te && g.end <= right) {
+                    let gap = &text[te..g.start];
+                    if gap.len() > 60 || preposition_inside().is_match(gap) {
+                        break;
+                    }
+                    if g.demonym_only || g.possessive_only {
+                        continue;
+                    }
+                    if push_group(g, role, &mut args) {
+                        break;
+                    }
+                }
+            }
+        }
+        // prepositions.
+        for (slot, prep, role) in &rule.preps {
+            let window_end = if slot == "by" { right.max(te) } else { right };
+            let Some(pm) = prep.find(&text[te.min(window_end)..window_end]) else { continue };
+            let role = role.as_str();
+            let p_end = te + pm.end();
+            let mut found = false;
+            for g in groups.iter().filter(|g| g.start >= p_end && g.end <= window_end) {
+                let gap = &text[p_end..g.start];
+                if gap.len() > 90 {
+                    break;
+                }
+                if g.demonym_only || g.possessive_only {
+                    continue;
+                }
+                if push_group(g, role, &mut args) {
+                    found = true;
+                    break;
+                }
+            }
+            if !found {
+                // "with about 15 automakers ..., including Audi, BMW and Bentley".
+                static LIST: OnceLock<Regex> = OnceLock::new();
+                if let Some(lm) = re(&LIST, r"(?i)\b(?:including|such as|among them|like|namely)\b").find(&text[p_end..se]) {
+                    let l_end = p_end + lm.end();
+                    if let Some(g) = groups.iter().find(|g| g.start >= l_end && g.start - l_end <= 40 && !g.demonym_only && !g.possessive_only) {
+                        push_group(g, role, &mut args);
+                    }
+                }
+            }
+        }
+        if args.len() < rule.min_args {
+            return None;
+        }
+
+        // Polarity and modality from the clause before the trigger.
+        let near = |n: usize| {
+            let mut b = ts.saturating_sub(n).max(left);
+            while !text.is_char_boundary(b) {
+                b += 1;
+            }
+            &text[b..ts]
+        };
+        let polarity = if negation().is_match(near(40)) { Polarity::Negative } else { Polarity::Positive };
+        let modality = if hypothetical().is_match(near(45)) {
+            Modality::Hypothetical
+        } else if planned().is_match(near(50)) {
+            Modality::Planned
+        } else if reported().is_match(&text[ss..se]) {
+            Modality::Reported
+        } else {
+            Modality::Asserted
+        };
+        let dates = dates::find_dates(&text[ss..se], published);
+        let date = dates
+            .iter()
+            .min_by_key(|d| {
+                let (a, b) = (ss + d.start, ss + d.end);
+                if b <= ts { ts - b } else { a.saturating_sub(te) }
+            })
+            .map(|d| d.iso.clone());
+        let clause = &text[left..right];
+        let count = count_regex().captures_iter(clause).find_map(|c| {
+            let n = c.name("n")?.as_str();
+            let noun = c.name("noun")?.as_str();
+            if matches!(noun, "years" | "months" | "days" | "weeks" | "percent" | "cents" | "points" | "shares" | "dollars" | "euros" | "pounds") {
+                return None;
+            }
+            parse_number(n)
+        });
+        let amount = amount_regex().captures_iter(clause).next().and_then(|c| {
+            let (v, mult, cur) = if let Some(v) = c.name("v") {
+                let pre = c.name("pre").map_or("", |p| p.as_str()).trim().to_uppercase();
+                let cur = match pre.as_str() {
+                    "$" | "US$" | "US $" | "USD" => "USD",
+                    "€" | "EUR" => "EUR",
+                    "£" | "GBP" => "GBP",
+                    "¥" => "JPY",
+                    _ => "",
+                };
+                (v.as_str(), c.name("mult").map(|m| m.as_str()), cur)
+            } else {
+                let cur = match c.name("cur").map_or("", |x| x.as_str()).to_lowercase().trim_end_matches('s') {
+                    "euro" => "EUR",
+                    "dollar" => "USD",
+                    "pound" => "GBP",
+                    "yen" => "JPY",
+                    "yuan" => "CNY",
+                    "won" => "KRW",
+                    "rupee" => "INR",
+                    _ => "",
+                };
+                (c.name("v2")?.as_str(), c.name("mult2").map(|m| m.as_str()), cur)
+            };
+            let base: f64 = v.replace(',', "").parse().ok()?;
+            let k = match mult.map(|m| m.to_lowercase()) {
+                Some(m) if m == "bn" || m == "billion" || m == "bln" => 1e9,
+                Some(m) if m == "m" || m == "mn" || m == "mln" || m == "million" => 1e6,
+                Some(m) if m == "k" || m == "thousand" => 1e3,
+                Some(m) if m == "trillion" || m == "tn" => 1e12,
+                _ => 1.0,
+            };
+            Some(Amount { value: base * k, currency: (!cur.is_empty()).then(|| cur.to_string()), text: c.get(0)?.as_str().to_string() })
+        });
+        let via_coref = args.iter().any(|a| a.via != AnchorKind::Name);
+        let mut confidence = rule.confidence;
+        if via_coref {
+            confidence *= 0.9;
+        }
+        if args.is_empty() {
+            confidence *= 0.7;
+        }
+        Some(Event {
+            event_type: rule.event_type.clone(),
+            rule: rule.id.clone(),
+            polarity,
+            modality,
+            date,
+            field,
+            trigger: (ts, te),
+            sentence: (ss, se),
+            arguments: args,
+            confidence: (confidence * 100.0).round() / 100.0,
+            count,
+            amount,
+            measure: rule.measure.clone(),
+            object: rule.object.clone(),
+        })
+    }
+}
+
+
+fn parse_number(n: &str) -> Option<u64> {
+    let words = [("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("seven", 7), ("eight", 8), ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12), ("fifteen", 15), ("twenty", 20), ("thirty", 30)];
+    let l = n.to_lowercase();
+    if let Some((_, v)) = words.iter().find(|(w, _)| *w == l) {
+        return Some(*v);
+    }
+    let mut parts = l.split_whitespace();
+    let num: f64 = parts.next()?.replace(',', "").parse().ok()?;
+    let mult = match parts.next() {
+        Some("million") => 1e6,
+        Some("billion") => 1e9,
+        _ => 1.0,
+    };
+    let v = num * mult;
+    (v >= 0.0 && v < 1e15 && v.fract() == 0.0).then_some(v as u64)
+}
+
+/// "we"/"our" inside a quote attributed to an organisation's speaker refer to it.
+fn add_quote_pronouns(text: &str, an: &Analysis, quotes: &[Quote], anchors: &mut Vec<Anchor>) {
+    static WE: OnceLock<Regex> = OnceLock::new();
+    let we = re(&WE, r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b");
+    for q in quotes {
+        let Some(org) = q.speaker_org else { continue };
+        if an.entities[org].kind != EntityType::Company && an.entities[org].kind != EntityType::Organization {
+            continue;
+        }
+        for m in we.find_iter(&text[q.start..q.end]) {
+            let (s, e) = (q.start + m.start(), q.start + m.end());
+            if &text[s..e] == "US" {
+                continue;
+            }
+            anchors.push(Anchor { start: s, end: e, entities: vec![org], kind: AnchorKind::Pronoun, sentence: crate::entities::sentence_of(&an.seg, s) });
+        }
+    }
+}
+
+/// Merges events of one type fired on the same trigger; orders by position.
+fn merge_events(mut events: Vec<Event>) -> Vec<Event> {
+    events.sort_by(|a, b| (a.field, a.trigger.0, &a.event_type).cmp(&(b.field, b.trigger.0, &b.event_type)));
+    let mut out: Vec<Event> = Vec::new();
+    for ev in events {
+        if let Some(last) = out.last_mut() {
+            let overlap = last.field == ev.field && last.event_type == ev.event_type && ev.trigger.0 < last.trigger.1;
+            if overlap {
+                for a in ev.arguments {
+                    if !last.arguments.iter().any(|x| x.entity == a.entity && x.role == a.role) {
+                        last.arguments.push(a);
+                    }
+                }
+                if ev.trigger.1 > last.trigger.1 {
+                    last.trigger.1 = ev.trigger.1;
+                }
+                last.confidence = last.confidence.max(ev.confidence);
+                continue;
+            }
+        }
+        out.push(ev);
+    }
+    out
+}

@@ -1,0 +1,170 @@
+//! Reading and checking gazetteer files (format: `gazetteers/README.md`).
+
+use super::{Entry, EntityType};
+use crate::error::Problem;
+use rustc_hash::FxHashMap;
+
+/// The twelve columns, in order.
+pub const COLUMNS: [&str; 12] =
+    ["id", "name", "type", "subtype", "country", "parent", "aliases", "demonyms", "wikidata", "ticker", "isin", "cik"];
+
+fn valid_id(id: &str) -> bool {
+    let Some((ty, slug)) = id.split_once(':') else { return false };
+    !ty.is_empty()
+        && ty.bytes().all(|b| b.is_ascii_lowercase())
+        && !slug.is_empty()
+        && slug.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+}
+
+fn opt(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+fn list(s: &str) -> Vec<String> {
+    s.split('|').map(str::trim).filter(|a| !a.is_empty()).map(str::to_string).collect()
+}
+
+/// Parses one gazetteer file. Entries are appended to `entries`; problems to `problems`.
+pub fn parse_file(path: &str, content: &str, entries: &mut Vec<Entry>, problems: &mut Vec<Problem>) {
+    let content = content.strip_prefix('\u{feff}').unwrap_or(content);
+    let mut header_seen = false;
+    let mut report = |line: usize, message: String| problems.push(Problem { path: path.to_string(), line, message });
+    for (idx, raw) in content.lines().enumerate() {
+        let line_no = idx + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        if !header_seen {
+            header_seen = true;
+            if cols != COLUMNS {
+                report(line_no, format!("header must be the 12 tab-separated columns `{}`", COLUMNS.join(" ")));
+                return;
+            }
+            continue;
+        }
+        if cols.len() != COLUMNS.len() {
+            report(line_no, format!("expected {} tab-separated columns, found {}", COLUMNS.len(), cols.len()));
+            continue;
+        }
+        let id = cols[0].trim();
+        if !valid_id(id) {
+            report(line_no, format!("bad id `{id}`: expected `type:slug` with [a-z0-9.-] in the slug"));
+            continue;
+        }
+        let name = cols[1].trim();
+        if name.is_empty() {
+            report(line_no, format!("entry `{id}` has an empty name"));
+            continue;
+        }
+        let Some(kind) = EntityType::parse(cols[2].trim()) else {
+            report(line_no, format!("entry `{id}` has unknown type `{}` (company, country, location, government, organization)", cols[2].trim()));
+            continue;
+        };
+        let country = opt(cols[4]);
+        if let Some(c) = &country {
+            if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
+                report(line_no, format!("entry `{id}` has bad country `{c}` (ISO 3166-1 alpha-2, upper case)"));
+            }
+        }
+        let wikidata = opt(cols[8]);
+        if let Some(q) = &wikidata {
+            if !(q.starts_with('Q') && q.len() > 1 && q[1..].bytes().all(|b| b.is_ascii_digit())) {
+                report(line_no, format!("entry `{id}` has bad wikidata id `{q}`"));
+            }
+        }
+        let isin = opt(cols[10]);
+        if let Some(i) = &isin {
+            if i.len() != 12 || !i.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+                report(line_no, format!("entry `{id}` has bad ISIN `{i}`"));
+            }
+        }
+        let cik = opt(cols[11]);
+        if let Some(c) = &cik {
+            if !c.bytes().all(|b| b.is_ascii_digit()) {
+                report(line_no, format!("entry `{id}` has bad CIK `{c}`"));
+            }
+        }
+        entries.push(Entry {
+            id: id.to_string(),
+            name: name.to_string(),
+            kind,
+            subtype: opt(cols[3]),
+            country,
+            parent: opt(cols[5]),
+            aliases: list(cols[6]),
+            demonyms: list(cols[7]),
+            wikidata,
+            ticker: opt(cols[9]),
+            isin,
+            cik,
+            path: path.to_string(),
+            line: line_no,
+        });
+    }
+    if !header_seen {
+        report(0, "file has no header line".to_string());
+    }
+}
+
+/// Cross-entry checks: duplicate ids and unknown parents.
+pub fn check_entries(entries: &[Entry], problems: &mut Vec<Problem>) {
+    let mut seen: FxHashMap<&str, &Entry> = FxHashMap::default();
+    for e in entries {
+        if let Some(first) = seen.get(e.id.as_str()) {
+            problems.push(Problem {
+                path: e.path.clone(),
+                line: e.line,
+                message: format!("duplicate id `{}` (first defined at {}:{})", e.id, first.path, first.line),
+            });
+        } else {
+            seen.insert(&e.id, e);
+        }
+    }
+    for e in entries {
+        if let Some(p) = &e.parent {
+            if !seen.contains_key(p.as_str()) {
+                problems.push(Problem { path: e.path.clone(), line: e.line, message: format!("entry `{}` has unknown parent `{p}`", e.id) });
+            } else if p == &e.id {
+                problems.push(Problem { path: e.path.clone(), line: e.line, message: format!("entry `{}` is its own parent", e.id) });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "id\tname\ttype\tsubtype\tcountry\tparent\taliases\tdemonyms\twikidata\tticker\tisin\tcik\n";
+
+    #[test]
+    fn reports_every_problem_with_path_and_line() {
+        let text = format!(
+            "{HEADER}company:a\tA\tcompany\t\tCN\t\t\t\t\t\t\t\nBad Id\tB\tcompany\t\t\t\t\t\t\t\t\t\ncompany:c\tC\tplanet\t\t\t\t\t\t\t\t\t\ncompany:d\tD\tcompany\t\tchina\tcompany:zz\t\t\t\t\t\t\ncompany:a\tA2\tcompany\t\t\t\t\t\t\t\t\t\nshort\trow\n"
+        );
+        let mut entries = Vec::new();
+        let mut problems = Vec::new();
+        parse_file("g.tsv", &text, &mut entries, &mut problems);
+        check_entries(&entries, &mut problems);
+        let msgs: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert!(msgs.iter().any(|m| m.starts_with("g.tsv:3: bad id")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("g.tsv:4:") && m.contains("unknown type")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("g.tsv:5:") && m.contains("bad country")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("g.tsv:7:") && m.contains("columns")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("g.tsv:6: duplicate id")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("g.tsv:5:") && m.contains("unknown parent")), "{msgs:?}");
+    }
+
+    #[test]
+    fn bad_header_is_reported() {
+        let mut entries = Vec::new();
+        let mut problems = Vec::new();
+        parse_file("h.tsv", "\u{feff}id\tname\n", &mut entries, &mut problems);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].to_string().starts_with("h.tsv:1: header"));
+    }
+}

@@ -1,0 +1,283 @@
+//! Gazetteers: curated lists of named entities, loaded, checked and compiled into a matcher.
+//!
+//! The data format is described in `gazetteers/README.md`. The default files are embedded in
+//! the binary; [`Gazetteer::from_dir`] loads a user's directory instead.
+
+mod load;
+pub mod matcher;
+
+pub use matcher::{CasePolicy, Form, Match, Matcher, Target};
+
+use crate::error::{ConfigError, Problem};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+use std::path::Path;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// The embedded default gazetteer and rule files, `(file name, content)`.
+pub(crate) fn embedded_files() -> (&'static [(&'static str, &'static str)], &'static [(&'static str, &'static str)]) {
+    (embedded::GAZETTEER_FILES, embedded::RULE_FILES)
+}
+
+/// Entity types of the taxonomy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityType {
+    /// A business.
+    Company,
+    /// A sovereign state.
+    Country,
+    /// A city, region, continent or other place.
+    Location,
+    /// A government body.
+    Government,
+    /// Any other organisation.
+    Organization,
+    /// A named human.
+    Person,
+}
+
+impl EntityType {
+    /// Parses the lower-case name.
+    pub fn parse(s: &str) -> Option<EntityType> {
+        Some(match s {
+            "company" => EntityType::Company,
+            "country" => EntityType::Country,
+            "location" => EntityType::Location,
+            "government" => EntityType::Government,
+            "organization" => EntityType::Organization,
+            "person" => EntityType::Person,
+            _ => return None,
+        })
+    }
+
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Company => "company",
+            EntityType::Country => "country",
+            EntityType::Location => "location",
+            EntityType::Government => "government",
+            EntityType::Organization => "organization",
+            EntityType::Person => "person",
+        }
+    }
+}
+
+/// One gazetteer entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Stable canonical id (`company:huawei`).
+    pub id: String,
+    /// Canonical name.
+    pub name: String,
+    /// Entity type.
+    pub kind: EntityType,
+    /// Subtype (`automaker`, `media`, `city`, ...).
+    pub subtype: Option<String>,
+    /// ISO 3166-1 alpha-2 country.
+    pub country: Option<String>,
+    /// Parent entry id.
+    pub parent: Option<String>,
+    /// Other surface forms.
+    pub aliases: Vec<String>,
+    /// Demonyms / adjectives.
+    pub demonyms: Vec<String>,
+    /// Wikidata QID.
+    pub wikidata: Option<String>,
+    /// Ticker symbol.
+    pub ticker: Option<String>,
+    /// ISIN.
+    pub isin: Option<String>,
+    /// SEC CIK.
+    pub cik: Option<String>,
+    /// File the entry came from.
+    pub path: String,
+    /// Line in that file.
+    pub line: usize,
+}
+
+/// A loaded, checked and compiled set of gazetteers. Immutable and shareable across threads.
+#[derive(Debug, Clone)]
+pub struct Gazetteer {
+    entries: Vec<Entry>,
+    by_id: FxHashMap<String, u32>,
+    matcher: Matcher,
+    first_names: FxHashSet<String>,
+}
+
+/// Counts and non-fatal notes from checking a gazetteer.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    /// Entries per type.
+    pub counts: Vec<(String, usize)>,
+    /// Aliases shared by several entries (decided by context at run time).
+    pub collisions: Vec<Problem>,
+}
+
+fn plural(demonym: &str) -> Option<String> {
+    let lower = demonym.to_lowercase();
+    if lower.ends_with("ese") || lower.ends_with('s') || lower.ends_with("sh") || lower.ends_with("ch") || lower.ends_with('i') && !lower.ends_with("ni") {
+        None
+    } else {
+        Some(format!("{demonym}s"))
+    }
+}
+
+impl Gazetteer {
+    /// The embedded default gazetteers.
+    pub fn embedded() -> Result<Gazetteer, ConfigError> {
+        let (files, _) = embedded_files();
+        let sources: Vec<(String, String)> =
+            files.iter().map(|(n, c)| (format!("<embedded>/gazetteers/{n}"), c.to_string())).collect();
+        Gazetteer::from_sources(&sources)
+    }
+
+    /// Loads every `*.tsv` (entries), `common-words.txt` and `first-names.txt` file of `dir`.
+    pub fn from_dir(dir: &Path) -> Result<Gazetteer, ConfigError> {
+        let rd = std::fs::read_dir(dir)
+            .map_err(|e| ConfigError::single(dir.display().to_string(), 0, format!("cannot read gazetteer directory: {e}")))?;
+        let mut paths: Vec<_> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        paths.retain(|p| {
+            let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            n.ends_with(".tsv") || n == "common-words.txt" || n == "first-names.txt"
+        });
+        paths.sort();
+        if !paths.iter().any(|p| p.extension().is_some_and(|e| e == "tsv")) {
+            return Err(ConfigError::single(dir.display().to_string(), 0, "no *.tsv gazetteer files in directory"));
+        }
+        let mut sources = Vec::new();
+        let mut problems = Vec::new();
+        for p in paths {
+            match std::fs::read(&p) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(s) => sources.push((p.display().to_string(), s)),
+                    Err(e) => problems.push(Problem { path: p.display().to_string(), line: 0, message: format!("not UTF-8: {e}") }),
+                },
+                Err(e) => problems.push(Problem { path: p.display().to_string(), line: 0, message: format!("cannot read: {e}") }),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ConfigError::new(problems));
+        }
+        Gazetteer::from_sources(&sources)
+    }
+
+    /// Builds from `(path, content)` pairs. `.tsv` files hold entries; `common-words.txt` and
+    /// `first-names.txt` are word lists (one lower-case word per line, `#` comments).
+    pub fn from_sources(sources: &[(String, String)]) -> Result<Gazetteer, ConfigError> {
+        let mut entries = Vec::new();
+        let mut problems = Vec::new();
+        let mut common: FxHashSet<String> = FxHashSet::default();
+        let mut first_names: FxHashSet<String> = FxHashSet::default();
+        for (path, content) in sources {
+            if path.ends_with("common-words.txt") || path.ends_with("first-names.txt") {
+                let set = if path.ends_with("common-words.txt") { &mut common } else { &mut first_names };
+                for l in content.lines() {
+                    let w = l.trim();
+                    if !w.is_empty() && !w.starts_with('#') {
+                        set.insert(w.to_lowercase());
+                    }
+                }
+            } else if path.ends_with(".tsv") {
+                load::parse_file(path, content, &mut entries, &mut problems);
+            }
+        }
+        load::check_entries(&entries, &mut problems);
+        if !problems.is_empty() {
+            return Err(ConfigError::new(problems));
+        }
+        let mut by_id = FxHashMap::default();
+        for (i, e) in entries.iter().enumerate() {
+            by_id.insert(e.id.clone(), i as u32);
+        }
+        let mut b = matcher::MatcherBuilder::new();
+        let is_common = |w: &str| common.contains(w);
+        for (i, e) in entries.iter().enumerate() {
+            let i = i as u32;
+            b.add(&e.name, i, Form::Name, &is_common);
+            for a in &e.aliases {
+                b.add(a, i, Form::Alias, &is_common);
+            }
+            for d in &e.demonyms {
+                b.add(d, i, Form::Demonym, &is_common);
+                if let Some(p) = plural(d) {
+                    b.add(&p, i, Form::Demonym, &is_common);
+                }
+            }
+        }
+        Ok(Gazetteer { entries, by_id, matcher: b.build(), first_names })
+    }
+
+    /// All entries, in load order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Entry by index.
+    pub fn entry(&self, i: u32) -> &Entry {
+        &self.entries[i as usize]
+    }
+
+    /// Entry index by canonical id.
+    pub fn index_of(&self, id: &str) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The compiled matcher.
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
+    /// Is `word` (any case) a known first name?
+    pub fn is_first_name(&self, word: &str) -> bool {
+        self.first_names.contains(&word.to_lowercase())
+    }
+
+    /// Counts per type and alias collisions, for `gazette gazetteer check`.
+    pub fn report(&self) -> CheckReport {
+        let mut counts: FxHashMap<String, usize> = FxHashMap::default();
+        for e in &self.entries {
+            let key = match &e.subtype {
+                Some(s) if s == "automaker" || s == "media" => format!("{}/{}", e.kind.as_str(), s),
+                _ => e.kind.as_str().to_string(),
+            };
+            *counts.entry(key).or_default() += 1;
+        }
+        let mut counts: Vec<_> = counts.into_iter().collect();
+        counts.sort();
+        let mut owners: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut buf = String::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            for a in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                let toks = crate::segment::tokenize(a.trim_start_matches('='));
+                let mut k = String::new();
+                for t in toks.iter().filter(|t| matcher::is_key_token(t, a.trim_start_matches('='))) {
+                    matcher::normalize_token(t.text(a.trim_start_matches('=')), &mut buf);
+                    k.push_str(&buf);
+                    k.push(' ');
+                }
+                let v = owners.entry(k).or_default();
+                if !v.contains(&(i as u32)) {
+                    v.push(i as u32);
+                }
+            }
+        }
+        let mut collisions = Vec::new();
+        let mut keys: Vec<_> = owners.into_iter().filter(|(_, v)| v.len() > 1).collect();
+        keys.sort();
+        for (k, v) in keys {
+            let first = self.entry(v[0]);
+            let others: Vec<String> = v[1..].iter().map(|&i| self.entry(i).id.clone()).collect();
+            collisions.push(Problem {
+                path: first.path.clone(),
+                line: first.line,
+                message: format!("alias `{}` of `{}` is also an alias of {}", k.trim(), first.id, others.join(", ")),
+            });
+        }
+        CheckReport { counts, collisions }
+    }
+}

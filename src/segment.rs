@@ -1,0 +1,543 @@
+//! Segmentation: tokens and sentences with byte offsets into the original text.
+//!
+//! Tokens are words (letters and digits, with dotted abbreviations such as `U.S.` kept
+//! whole), numbers (`1,010`, `4.5bn`), possessive markers (`'s`) and single punctuation
+//! characters. ASCII text takes a hand-written byte loop; other text goes through the
+//! Unicode word boundaries of `unicode-segmentation` (UAX #29) and the same post-processing,
+//! so both paths give the same tokens on ASCII input.
+//!
+//! Sentences end at `.`, `!`, `?` (with closing quotes) before a capitalised word, except
+//! after abbreviations ("Mr.", "Inc.", "Dec.", "No.", initials), and at paragraph breaks. A
+//! leading dateline ("JAKARTA -", "SHENZHEN (Reuters) -") is recognised and kept out of the
+//! first sentence.
+
+use regex::Regex;
+use std::sync::OnceLock;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Letters (and digits after a letter), e.g. `Huawei`, `U.S.`, `G20`.
+    Word,
+    /// Starts with a digit: `2017`, `1,010`, `4.5bn`.
+    Number,
+    /// The possessive `'s` / `’s` split off a word.
+    Possessive,
+    /// Any other non-space character.
+    Punct,
+}
+
+/// A token: byte span into the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+    /// Token class.
+    pub kind: TokenKind,
+}
+
+impl Token {
+    /// The token's text.
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.end]
+    }
+}
+
+/// A sentence: byte span and the range of its tokens in [`Segmentation::tokens`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// Byte offset of the sentence's first token.
+    pub start: usize,
+    /// Byte offset one past its last token.
+    pub end: usize,
+    /// Index of the first token.
+    pub first_token: usize,
+    /// Index one past the last token.
+    pub last_token: usize,
+}
+
+/// A dateline at the head of an article ("JAKARTA -", "SHENZHEN (Reuters) -").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dateline {
+    /// Byte span of the whole dateline including the dash.
+    pub start: usize,
+    /// End of the dateline (after the dash and spaces).
+    pub end: usize,
+    /// Byte span of the place name(s).
+    pub place: (usize, usize),
+    /// Byte span of the agency in parentheses, if any.
+    pub agency: Option<(usize, usize)>,
+}
+
+/// The segmented text.
+#[derive(Debug, Clone, Default)]
+pub struct Segmentation {
+    /// All tokens in text order.
+    pub tokens: Vec<Token>,
+    /// Sentences in text order; the dateline, if any, is not part of any sentence.
+    pub sentences: Vec<Sentence>,
+    /// The dateline, if the text starts with one.
+    pub dateline: Option<Dateline>,
+}
+
+/// Splits `text` into tokens and sentences.
+pub fn segment(text: &str) -> Segmentation {
+    let tokens = tokenize(text);
+    let dateline = find_dateline_anywhere_at_head(text);
+    let sentences = match &dateline {
+        None => split_sentences(text, &tokens, 0, tokens.len()),
+        Some(d) => {
+            let a = tokens.partition_point(|t| t.start < d.start);
+            let b = tokens.partition_point(|t| t.start < d.end);
+            let mut s = split_sentences(text, &tokens, 0, a);
+            s.extend(split_sentences(text, &tokens, b, tokens.len()));
+            s
+        }
+    };
+    Segmentation { tokens, sentences, dateline }
+}
+
+/// A dateline at the very start, or at the start of the second line when the first line is a
+/// headline (no sentence-final punctuation).
+fn find_dateline_anywhere_at_head(text: &str) -> Option<Dateline> {
+    if let Some(d) = find_dateline(text) {
+        return Some(d);
+    }
+    let nl = text.find('\n')?;
+    let first = text[..nl].trim_end();
+    if first.is_empty() || first.len() > 200 || first.ends_with(['.', '!', '?', '"', '”', ':']) {
+        return None;
+    }
+    let rest_start = nl + 1 + (text[nl + 1..].len() - text[nl + 1..].trim_start().len());
+    let d = find_dateline(&text[rest_start..])?;
+    Some(Dateline {
+        start: d.start + rest_start,
+        end: d.end + rest_start,
+        place: (d.place.0 + rest_start, d.place.1 + rest_start),
+        agency: d.agency.map(|(a, b)| (a + rest_start, b + rest_start)),
+    })
+}
+
+/// Tokenizes `text` (see the module docs).
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut out = Vec::with_capacity(text.len() / 5 + 1);
+    if text.is_ascii() {
+        tokenize_ascii(text.as_bytes(), &mut out);
+    } else {
+        tokenize_unicode(text, &mut out);
+    }
+    out
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+/// Length of a dotted abbreviation (`U.S.`, `J.P.`, `a.m.`) starting at `i`, or 0.
+fn dotted_len(b: &[u8], i: usize) -> usize {
+    let mut j = i;
+    let mut groups = 0;
+    while j + 1 < b.len() && b[j].is_ascii_alphabetic() && b[j + 1] == b'.' {
+        // The letter must be alone: not preceded by another letter within this group.
+        j += 2;
+        groups += 1;
+        if j < b.len() && b[j].is_ascii_alphabetic() && !(j + 1 < b.len() && b[j + 1] == b'.') {
+            // "U.Sx" is not dotted; "U.S.A." continues.
+            return if groups >= 2 { j - i } else { 0 };
+        }
+    }
+    if groups >= 2 && (j >= b.len() || !is_word_byte(b[j])) {
+        j - i
+    } else {
+        0
+    }
+}
+
+fn tokenize_ascii(b: &[u8], out: &mut Vec<Token>) {
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c.is_ascii_alphabetic() {
+            let d = dotted_len(b, i);
+            if d > 0 {
+                out.push(Token { start: i, end: i + d, kind: TokenKind::Word });
+                i += d;
+                continue;
+            }
+            let start = i;
+            while i < n && (is_word_byte(b[i]) || (b[i] == b'\'' && apostrophe_inside(b, i))) {
+                i += 1;
+            }
+            out.push(Token { start, end: i, kind: TokenKind::Word });
+            if i + 1 < n && b[i] == b'\'' && (b[i + 1] == b's' || b[i + 1] == b'S') && (i + 2 >= n || !is_word_byte(b[i + 2])) {
+                out.push(Token { start: i, end: i + 2, kind: TokenKind::Possessive });
+                i += 2;
+            }
+            continue;
+        }
+        if c.is_ascii_digit() {
+            let start = i;
+            while i < n && (is_word_byte(b[i]) || ((b[i] == b'.' || b[i] == b',') && i + 1 < n && b[i + 1].is_ascii_digit() && b[i - 1].is_ascii_digit())) {
+                i += 1;
+            }
+            out.push(Token { start, end: i, kind: TokenKind::Number });
+            continue;
+        }
+        out.push(Token { start: i, end: i + 1, kind: TokenKind::Punct });
+        i += 1;
+    }
+}
+
+/// Is the apostrophe at `i` inside a word ("doesn't", "O'Neill") rather than a possessive
+/// `'s` or a closing quote?
+fn apostrophe_inside(b: &[u8], i: usize) -> bool {
+    if i + 1 >= b.len() || !b[i + 1].is_ascii_alphabetic() {
+        return false;
+    }
+    // Possessive 's at the end of a word is split off.
+    if (b[i + 1] == b's' || b[i + 1] == b'S') && (i + 2 >= b.len() || !is_word_byte(b[i + 2])) {
+        return false;
+    }
+    true
+}
+
+fn tokenize_unicode(text: &str, out: &mut Vec<Token>) {
+    for (start, piece) in text.split_word_bound_indices() {
+        let first = match piece.chars().next() {
+            Some(c) => c,
+            None => continue,
+        };
+        if first.is_whitespace() {
+            continue;
+        }
+        let end = start + piece.len();
+        if !first.is_alphanumeric() {
+            // Punctuation runs are split into single characters.
+            for (k, ch) in piece.char_indices() {
+                if !ch.is_whitespace() {
+                    out.push(Token { start: start + k, end: start + k + ch.len_utf8(), kind: TokenKind::Punct });
+                }
+            }
+            continue;
+        }
+        if first.is_numeric() {
+            out.push(Token { start, end, kind: TokenKind::Number });
+            continue;
+        }
+        // Possessive: split a trailing 's / ’s.
+        let (word_end, poss) = match piece.strip_suffix("'s").or_else(|| piece.strip_suffix("’s")).or_else(|| piece.strip_suffix("'S")) {
+            Some(stem) if !stem.is_empty() => (start + stem.len(), true),
+            _ => (end, false),
+        };
+        let word = &text[start..word_end];
+        // Dotted abbreviation: UAX29 gives "U.S" and then "."; reattach the final dot.
+        if word.contains('.') && is_dotted_word(word) && text[word_end..].starts_with('.') && !poss {
+            out.push(Token { start, end: word_end + 1, kind: TokenKind::Word });
+            continue;
+        }
+        if word.contains('.') && !is_dotted_word(word) {
+            // "end.Next" joined by UAX29 MidNumLet: split at dots.
+            let mut s = start;
+            for (k, ch) in word.char_indices() {
+                if ch == '.' {
+                    if start + k > s {
+                        out.push(Token { start: s, end: start + k, kind: TokenKind::Word });
+                    }
+                    out.push(Token { start: start + k, end: start + k + 1, kind: TokenKind::Punct });
+                    s = start + k + 1;
+                }
+            }
+            if word_end > s {
+                out.push(Token { start: s, end: word_end, kind: TokenKind::Word });
+            }
+        } else {
+            out.push(Token { start, end: word_end, kind: TokenKind::Word });
+        }
+        if poss {
+            out.push(Token { start: word_end, end, kind: TokenKind::Possessive });
+        }
+    }
+    // UAX29 leaves the dot of a dotted abbreviation as its own token after reattachment; drop
+    // tokens now covered by the previous one.
+    out.dedup_by(|b, a| b.start < a.end);
+}
+
+fn is_dotted_word(w: &str) -> bool {
+    let mut letters = 0;
+    let mut expect_letter = true;
+    for ch in w.chars() {
+        if expect_letter {
+            if !ch.is_alphabetic() {
+                return false;
+            }
+            letters += 1;
+            expect_letter = false;
+        } else {
+            if ch != '.' {
+                return false;
+            }
+            expect_letter = true;
+        }
+    }
+    letters >= 2
+}
+
+const ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr", "St", "Mt", "Ft", "Gen", "Gov", "Sen", "Rep", "Lt",
+    "Col", "Capt", "Sgt", "Rev", "Hon", "Pres", "No", "Nos", "vs", "v", "etc", "al", "approx", "est",
+    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Inc",
+    "Corp", "Co", "Ltd", "Bros", "Dept", "Univ", "Ave", "Blvd", "Fig", "ed", "Mass", "Calif",
+    "Wash", "Ariz", "Fla", "Penn", "Conn", "Ill", "Mich", "Minn", "Tenn", "Va", "Ky", "Ore",
+];
+
+/// Abbreviations that often end a sentence too ("... sanctions by the U.S. The company").
+const SENTENCE_FINAL_ABBREVIATIONS: &[&str] = &["Inc", "Corp", "Co", "Ltd", "Bros", "etc"];
+
+const SENTENCE_STARTERS: &[&str] = &[
+    "The", "It", "He", "She", "They", "We", "I", "This", "That", "These", "Those", "But", "And",
+    "In", "On", "At", "A", "An", "Its", "His", "Her", "Their", "However", "Meanwhile", "Analysts",
+    "Shares", "There", "If", "As", "For", "According",
+];
+
+fn is_abbreviation_token(word: &str) -> bool {
+    ABBREVIATIONS.contains(&word)
+        || (word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()))
+}
+
+fn starts_sentence(tok: &Token, text: &str) -> bool {
+    let t = tok.text(text);
+    let c = t.chars().next().unwrap_or(' ');
+    c.is_uppercase() || c.is_numeric() || matches!(c, '"' | '“' | '‘' | '\'' | '(' | '[')
+}
+
+fn split_sentences(text: &str, tokens: &[Token], from: usize, n: usize) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut first = from;
+    let mut i = first;
+    while i < n {
+        let tok = &tokens[i];
+        let t = tok.text(text);
+        let mut boundary_after: Option<usize> = None; // index of last token of the sentence
+
+        // Paragraph or line break before the next token.
+        if i + 1 < n {
+            let gap = &text[tok.end..tokens[i + 1].start];
+            if gap.contains('\n') {
+                let blank = gap.matches('\n').count() >= 2;
+                let next_lower = tokens[i + 1].text(text).chars().next().is_some_and(|c| c.is_lowercase());
+                let wraps = (tok.kind == TokenKind::Word || t == ",") && next_lower;
+                if blank || !wraps {
+                    boundary_after = Some(i);
+                }
+            }
+        }
+        if boundary_after.is_none() && matches!(t, "." | "!" | "?" | "…") {
+            // Absorb closing quotes/brackets and repeated terminal punctuation.
+            let mut j = i;
+            while j + 1 < n
+                && tokens[j + 1].start == tokens[j].end
+                && matches!(tokens[j + 1].text(text), "\"" | "”" | "’" | "'" | ")" | "]" | "." | "!" | "?")
+            {
+                j += 1;
+            }
+            let next = tokens.get(j + 1);
+            let prev_word = if i > first { Some(tokens[i - 1]) } else { None };
+            let abbrev = t == "."
+                && prev_word.is_some_and(|p| p.end == tok.start && p.kind == TokenKind::Word && is_abbreviation_token(p.text(text)));
+            let next_ok = next.is_none_or(|nt| starts_sentence(nt, text));
+            if next_ok {
+                let final_abbrev = prev_word.is_some_and(|p| SENTENCE_FINAL_ABBREVIATIONS.contains(&p.text(text)));
+                let starter = next.is_some_and(|nt| SENTENCE_STARTERS.contains(&nt.text(text)));
+                if !abbrev || (final_abbrev && starter) {
+                    boundary_after = Some(j);
+                }
+            }
+            if boundary_after.is_none() {
+                i = j;
+            }
+        } else if boundary_after.is_none() && tok.kind == TokenKind::Word && t.ends_with('.') {
+            // A dotted abbreviation ("U.S.") ends the sentence only before a typical starter.
+            if let Some(nt) = tokens.get(i + 1) {
+                if SENTENCE_STARTERS.contains(&nt.text(text)) && text[tok.end..nt.start].chars().all(char::is_whitespace) {
+                    boundary_after = Some(i);
+                }
+            }
+        }
+        if let Some(last) = boundary_after {
+            out.push(Sentence { start: tokens[first].start, end: tokens[last].end, first_token: first, last_token: last + 1 });
+            first = last + 1;
+            i = last + 1;
+        } else {
+            i += 1;
+        }
+    }
+    if first < n {
+        out.push(Sentence { start: tokens[first].start, end: tokens[n - 1].end, first_token: first, last_token: n });
+    }
+    out
+}
+
+fn dateline_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        // PLACE[, PLACE][, Mon DD] [(Agency)] - ; the place in capitals, or title case before an agency.
+        Regex::new(
+            r"^\s*(?P<place>[\p{Lu}][\p{Lu}\p{M}.'’ ]{1,40}?(?:,\s*[\p{Lu}][\p{L}\p{M}.'’ ]{1,30}?)*)(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\((?P<agency>[^()\n]{1,40})\))?\s*(?:--?|–|—)\s+",
+        )
+        .expect("dateline regex")
+    })
+}
+
+/// Recognises a dateline at the start of `text`.
+pub fn find_dateline(text: &str) -> Option<Dateline> {
+    let mut cut = text.len().min(200);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = &text[..cut];
+    let caps = dateline_regex().captures(head)?;
+    let place = caps.name("place")?;
+    let agency = caps.name("agency");
+    let place_text = place.as_str().trim_end();
+    // The first place word must be in capitals ("JAKARTA"), unless an agency follows
+    // ("London (Reuters) -").
+    let first_word: String = place_text.chars().take_while(|c| c.is_alphabetic()).collect();
+    let all_caps = first_word.chars().count() >= 2 && first_word.chars().all(|c| !c.is_lowercase());
+    if !all_caps && agency.is_none() {
+        return None;
+    }
+    let whole = caps.get(0)?;
+    Some(Dateline {
+        start: place.start(),
+        end: whole.end(),
+        place: (place.start(), place.start() + place_text.len()),
+        agency: agency.map(|a| (a.start(), a.end())),
+    })
+}
+
+/// Converts byte offsets of one text into character (Unicode scalar value) offsets.
+#[derive(Debug, Clone)]
+pub struct CharOffsets {
+    /// `None` for ASCII text (offsets are equal); otherwise the char index of every byte.
+    map: Option<Vec<u32>>,
+}
+
+impl CharOffsets {
+    /// Builds the map for `text`.
+    pub fn new(text: &str) -> CharOffsets {
+        if text.is_ascii() {
+            return CharOffsets { map: None };
+        }
+        let mut map = vec![0u32; text.len() + 1];
+        let mut c = 0u32;
+        for (b, ch) in text.char_indices() {
+            for k in 0..ch.len_utf8() {
+                map[b + k] = c;
+            }
+            c += 1;
+        }
+        map[text.len()] = c;
+        CharOffsets { map: Some(map) }
+    }
+
+    /// Character offset of byte offset `b` (a char boundary).
+    pub fn char_at(&self, b: usize) -> usize {
+        match &self.map {
+            None => b,
+            Some(m) => m[b] as usize,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokenize(text).iter().map(|t| t.text(text)).collect()
+    }
+
+    fn sentences(text: &str) -> Vec<&str> {
+        segment(text).sentences.iter().map(|s| &text[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn tokens_keep_abbreviations_and_split_possessives() {
+        assert_eq!(words("The U.S. fined Huawei's unit $4.5bn."), vec!["The", "U.S.", "fined", "Huawei", "'s", "unit", "$", "4.5bn", "."]);
+        assert_eq!(words("doesn't once-lucrative"), vec!["doesn't", "once", "-", "lucrative"]);
+    }
+
+    #[test]
+    fn unicode_path_agrees_with_ascii_path() {
+        for s in ["The U.S. fined Huawei's unit $4.5bn.", "doesn't once-lucrative 1,010 jobs", "Mr. Fan said: \"We (P&G) won.\""] {
+            let mut a = Vec::new();
+            tokenize_ascii(s.as_bytes(), &mut a);
+            let mut u = Vec::new();
+            tokenize_unicode(s, &mut u);
+            assert_eq!(a, u, "{s}");
+        }
+    }
+
+    #[test]
+    fn non_ascii_tokens() {
+        assert_eq!(words("Citroën and Škoda’s plant"), vec!["Citroën", "and", "Škoda", "’s", "plant"]);
+    }
+
+    #[test]
+    fn abbreviations_do_not_end_sentences() {
+        let t = "Mr. Fan met Apple Inc. executives on Dec. 5 in the U.S. market. No. 2 was Samsung.";
+        assert_eq!(sentences(t), vec!["Mr. Fan met Apple Inc. executives on Dec. 5 in the U.S. market.", "No. 2 was Samsung."]);
+    }
+
+    #[test]
+    fn company_abbreviation_before_a_starter_ends_the_sentence() {
+        assert_eq!(sentences("It sued Apple Inc. The company said no."), vec!["It sued Apple Inc.", "The company said no."]);
+    }
+
+    #[test]
+    fn paragraphs_and_quotes() {
+        let t = "He said \"yes.\" Then left\nNew paragraph here.";
+        assert_eq!(sentences(t), vec!["He said \"yes.\"", "Then left", "New paragraph here."]);
+    }
+
+    #[test]
+    fn datelines() {
+        let t = "JAKARTA - Huawei has extended a deal.";
+        let s = segment(t);
+        let d = s.dateline.unwrap();
+        assert_eq!(&t[d.place.0..d.place.1], "JAKARTA");
+        assert_eq!(sentences(t), vec!["Huawei has extended a deal."]);
+        let t = "SHENZHEN (Reuters) - Huawei said.";
+        let d = find_dateline(t).unwrap();
+        assert_eq!(&t[d.agency.unwrap().0..d.agency.unwrap().1], "Reuters");
+        assert_eq!(sentences(t), vec!["Huawei said."]);
+        assert!(find_dateline("Huawei - the company - said.").is_none());
+        assert!(find_dateline("The deal - signed today - is big.").is_none());
+        let t = "Headline About Huawei\nJAKARTA - Huawei said.";
+        assert_eq!(sentences(t), vec!["Headline About Huawei", "Huawei said."]);
+    }
+
+    #[test]
+    fn dateline_search_is_safe_on_multibyte_text() {
+        let t = format!("{}£ more text here.", "a".repeat(199));
+        assert!(find_dateline(&t).is_none());
+        let _ = segment(&t);
+    }
+
+    #[test]
+    fn char_offsets() {
+        let t = "Škoda – BMW";
+        let m = CharOffsets::new(t);
+        let b = t.find("BMW").unwrap();
+        assert_eq!(m.char_at(b), 8);
+        assert_eq!(t.chars().skip(8).take(3).collect::<String>(), "BMW");
+    }
+}

@@ -368,7 +368,7 @@ fn name_like_continuation(text: &str, tokens: &[crate::segment::Token], next: us
         return false;
     }
     matches!(w, "has" | "had" | "is" | "was" | "will" | "would" | "said" | "says" | "announced" | "reported" | "plans" | "agreed" | "sued" | "bought" | "sold" | "cut" | "won" | "lost" | "made" | "and")
-        || (w.len() > 4 && (w.ends_with("ed") || (w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us"))))
+        || (w.len() > 3 && (w.ends_with("ed") || (w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us"))))
 }
 
 fn dedup_entries(targets: &[(u32, Form, bool)]) -> Vec<u32> {

@@ -161,12 +161,12 @@ def find(text, idx):
             if mode == "cap" and not span[0][:1].isupper():
                 continue
             hits.append((cand[3], " ".join(span), i, n, cand[5]))
-    # drop a hit inside a longer one ("York" in "New York"), except demonyms ("German" in
-    # "German government" still names Germany); equal spans are all kept (ambiguity)
+    # drop a hit inside a longer one ("York" in "New York"), except demonyms and countries
+    # ("German government", "US Treasury" still name the country); equal spans are all kept
     out = []
     for h in hits:
         inside = any(o[2] <= h[2] and h[2] + h[3] <= o[2] + o[3] and o[3] > h[3] for o in hits)
-        if inside and h[4] != "demonym":
+        if inside and h[4] != "demonym" and not h[0].startswith("country:"):
             continue
         out.append(h[:4])
     return out

@@ -143,7 +143,8 @@ class Entry:
                 continue
             seen.add(k)
             out.append(a)
-        dem = [d for d in self.demonyms if d not in self.drop_demonyms]
+        names = {norm(x) for x in [self.name] + self.aliases}
+        dem = [d for d in self.demonyms if d not in self.drop_demonyms and norm(d) not in names]
         return [self.id, self.name, self.type, self.subtype, self.country, self.parent,
                 "|".join(out), "|".join(dem), self.wikidata, self.ticker, self.isin, self.cik]
 
@@ -194,7 +195,8 @@ def merge_into(dst, src, src_wins=False):
         if src_wins:
             old = dst.name
             dst.name = src.name
-            dst.add_alias(old) if norm(old) != norm(src.name) or old != src.name else None
+            if ", " not in old and "(" not in old:
+                dst.add_alias(old)
         else:
             dst.add_alias(src.name)
     for a in src.aliases:
@@ -698,6 +700,9 @@ US_PREFIX = re.compile(r"^(the\s+)?(u\.s\.|us|united states|u\.s|federal)\s+", r
 
 def gov_key(name):
     s = US_PREFIX.sub("", name.strip())
+    m = re.match(r"^(.*), (Department|Office|Bureau|Commission) of( the)?$", s)
+    if m:
+        s = m.group(2) + " of " + m.group(1)
     m = re.match(r"^(.*) Department$", s)
     if m:
         s = "Department of " + m.group(1)
@@ -729,6 +734,17 @@ def build_government(data):
         n = clean_field(r["agency"])
         if n and norm(n) not in US_STATE_NAMES and norm(n) not in NON_BODIES:
             groups[gov_key(n)].append((n, (r.get("acronym") or "").strip()))
+    # GSA rows sharing an acronym are one body ("Alcohol, Tobacco, Firearms and Explosives Bureau")
+    by_ac = defaultdict(list)
+    for k in sorted(groups):
+        for n, ac in groups[k]:
+            if ac and len(ac) >= 3:
+                by_ac[ac].append(k)
+    for ac in sorted(by_ac):
+        ks = sorted(set(by_ac[ac]))
+        for k in ks[1:]:
+            if k in groups and ks[0] in groups and k != ks[0]:
+                groups[ks[0]].extend(groups.pop(k))
     dot = list(csv.DictReader(open(os.path.join(data, "us-dotgov-agencies/agencies-and-subs.csv"), encoding="utf-8")))
     bureau_count = Counter(gov_key(r["Bureau"]) for r in dot if r["Bureau"])
     for r in dot:

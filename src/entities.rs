@@ -149,6 +149,8 @@ const TITLES: &[&str] = &[
     "candidate", "Senior", "senior", "Rev", "Lord", "Lady", "Baroness", "Baron", "Captain", "Capt",
     "Colonel", "Col", "Lieutenant", "Lt", "Sgt", "Sergeant", "Admiral", "Adm", "Dean", "Coach", "coach",
     "partner", "Partner", "owner", "Owner", "President-elect", "Treasurer", "Administrator", "Inspector",
+    "Counsel", "counsel", "writer", "Writer", "reporter", "correspondent", "Sheikh", "Emir", "Crown", "Spokesman",
+    "Spokeswoman", "Analyst", "Strategist", "strategist", "Minister", "Republican", "Democrat", "Democratic",
 ];
 
 const NOT_NAME: &[&str] = &[
@@ -177,6 +179,7 @@ const NOT_NAME: &[&str] = &[
     "Mobile", "Online", "Digital", "Technology", "Electronics", "Energy", "Oil", "Gas", "Power", "Steel",
     "Chief", "Executive", "Officer", "President", "Vice", "Chairman", "Secretary", "Minister", "Director",
     "Senator", "Governor", "Judge", "Prime", "Deputy", "Former", "Acting", "Interim", "Sir", "Lord",
+    "Flight", "Prosecutors", "Officials", "Analysts", "Investors", "Shareholders", "Customers",
 ];
 
 const REPORTING: &[&str] = &[
@@ -249,6 +252,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     let mut cands = Vec::new();
     gather(gaz, title, &title_seg, Field::Title, &mut cands);
     gather(gaz, text, &seg, Field::Text, &mut cands);
+    drop_person_surnames(gaz, text, title, &seg, &title_seg, &mut cands);
 
     // Evidence: entries named unambiguously, and their families.
     let mut evidence: FxHashMap<u32, u32> = FxHashMap::default();
@@ -325,8 +329,29 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     }
 
     // Unknown companies named with a legal suffix, and people from context.
+    let mut singles = Vec::new();
     for (field, txt, sg) in [(Field::Title, title, &title_seg), (Field::Text, text, &seg)] {
-        context_entities(gaz, txt, sg, field, &mut covered, &mut entities, &mut by_id, &mut anchors);
+        context_entities(gaz, txt, sg, field, &mut covered, &mut entities, &mut by_id, &mut anchors, &mut singles);
+    }
+    // One-word names after a title ("Mr Kvasov", "President Bush"): the person already named
+    // in full with that last word, else a person of that one name.
+    for (field, s, e) in singles {
+        let txt = if field == Field::Title { title } else { text };
+        let w = &txt[s..e];
+        let full: Vec<usize> = (0..entities.len())
+            .filter(|&k| entities[k].kind == EntityType::Person && entities[k].name.split_whitespace().last() == Some(w))
+            .collect();
+        let mention = Mention { field, start: s, end: e, form: MentionForm::Short };
+        let idx = if full.len() == 1 {
+            entities[full[0]].mentions.push(mention);
+            full[0]
+        } else {
+            add_context_entity(&mut entities, &mut by_id, EntityType::Person, w, Mention { form: MentionForm::Context, ..mention })
+        };
+        covered.push((field, s, e));
+        if field == Field::Text {
+            anchors.push(Anchor { start: s, end: e, entities: vec![idx], kind: AnchorKind::Name, sentence: sentence_of(&seg, s) });
+        }
     }
     link_short_forms(text, title, &seg, &title_seg, &mut entities, &mut by_id, &mut anchors, &covered);
 
@@ -384,6 +409,54 @@ pub fn sentence_of(seg: &Segmentation, pos: usize) -> usize {
         Ok(i) => i,
         Err(i) => i.saturating_sub(1),
     }
+}
+
+/// A one-word gazetteer match right after a capitalised first name is that person's surname
+/// ("Fritz Henderson", "Stephen Toulouse", "Ratan Tata"): the match is dropped there, and
+/// elsewhere too when nothing longer in the article names its entry (or it is a place).
+fn drop_person_surnames(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, title_seg: &Segmentation, cands: &mut Vec<Candidate>) {
+    let mut surnames: Vec<String> = Vec::new();
+    let mut drop = vec![false; cands.len()];
+    for (ci, c) in cands.iter().enumerate() {
+        if c.last_token != c.first_token + 1 || c.first_token == 0 {
+            continue;
+        }
+        let (tokens, txt) = if c.field == Field::Title { (&title_seg.tokens, title) } else { (&seg.tokens, text) };
+        let p = c.first_token - 1;
+        let pw = tokens[p].text(txt);
+        let surname = tokens[c.first_token].text(txt);
+        let covered = cands.iter().any(|o| o.field == c.field && o.first_token <= p && p < o.last_token);
+        if tokens[p].kind == TokenKind::Word
+            && is_cap_word(pw)
+            && is_cap_word(surname)
+            && !covered
+            && gaz.is_first_name(pw)
+            && &txt[tokens[p].end..tokens[c.first_token].start] == " "
+            && !c.targets.iter().any(|t| gaz.entry(t.0).kind == EntityType::Country)
+        {
+            drop[ci] = true;
+            surnames.push(surname.to_string());
+        }
+    }
+    if surnames.is_empty() {
+        return;
+    }
+    let long: Vec<u32> = cands.iter().filter(|c| c.last_token > c.first_token + 1).flat_map(|c| c.targets.iter().map(|t| t.0)).collect();
+    for (ci, c) in cands.iter().enumerate() {
+        if drop[ci] || c.last_token != c.first_token + 1 {
+            continue;
+        }
+        let txt = if c.field == Field::Title { title } else { text };
+        if !surnames.iter().any(|s| s == &txt[c.start..c.end]) {
+            continue;
+        }
+        drop[ci] = c.targets.iter().all(|t| gaz.entry(t.0).kind == EntityType::Location || !long.contains(&t.0));
+    }
+    let mut k = 0;
+    cands.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
 }
 
 fn gather(gaz: &Gazetteer, text: &str, seg: &Segmentation, field: Field, out: &mut Vec<Candidate>) {
@@ -494,6 +567,62 @@ fn add_context_entity(
     idx
 }
 
+/// Lower-case particles inside personal names ("Lula da Silva", "al-Malki", "van Gogh").
+const PARTICLES: &[&str] = &["da", "de", "do", "dos", "das", "di", "del", "della", "van", "von", "der", "den", "du", "la", "le", "al", "el", "bin", "ibn", "ben", "ter", "zu"];
+
+/// Titles strong enough to make one following capitalised word a person ("President Bush",
+/// "Mr Kvasov").
+const STRONG_TITLES: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "President", "Senator", "Sen", "Rep", "Governor", "Chancellor", "Premier",
+    "Judge", "Justice", "King", "Queen", "Prince", "Princess", "Pope", "Sir", "Dame", "Professor", "Prof",
+    "Lord", "Lady", "Baroness", "Sheikh", "Secretary", "Minister", "Mayor", "Ambassador", "Commissioner",
+];
+
+/// Extends a capitalised run from token `i`: capitalised words separated by one space, middle
+/// initials ("George W. Bush"), hyphenated parts ("Hans-Peter", "al-Malki") and particles
+/// ("Lula da Silva"). Returns one past the last token.
+fn capitalised_run(text: &str, toks: &[crate::segment::Token], i: usize, field: Field, covered: &[(Field, usize, usize)]) -> usize {
+    let n = toks.len();
+    let free = |k: usize| !overlaps(covered, field, toks[k].start, toks[k].end);
+    let cap = |k: usize| k < n && toks[k].kind == TokenKind::Word && is_cap_word(toks[k].text(text)) && !is_legal_suffix(toks[k].text(text)) && free(k);
+    let gap = |k: usize| &text[toks[k - 1].end..toks[k].start];
+    let mut j = i + 1;
+    while j < n {
+        let w = toks[j].text(text);
+        // Hyphenated part: "Hans-Peter", "al-Malki".
+        if gap(j).is_empty() && matches!(w, "-" | "‐") && j + 1 < n && gap(j + 1).is_empty() && cap(j + 1) {
+            j += 2;
+            continue;
+        }
+        if gap(j) != " " {
+            break;
+        }
+        let initial = w.len() == 1 && w.chars().all(char::is_uppercase) && j + 1 < n && toks[j + 1].text(text) == "." && toks[j + 1].start == toks[j].end;
+        if initial {
+            j += 2;
+            continue;
+        }
+        if PARTICLES.contains(&w) && j + 1 < n {
+            // "da Silva", "al-Malki"
+            if gap(j + 1) == " " && cap(j + 1) {
+                j += 2;
+                continue;
+            }
+            if gap(j + 1).is_empty() && toks[j + 1].text(text) == "-" && j + 2 < n && gap(j + 2).is_empty() && cap(j + 2) {
+                j += 3;
+                continue;
+            }
+            break;
+        }
+        if cap(j) {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    j
+}
+
 #[allow(clippy::too_many_arguments)]
 fn context_entities(
     gaz: &Gazetteer,
@@ -504,35 +633,17 @@ fn context_entities(
     entities: &mut Vec<DocEntity>,
     by_id: &mut FxHashMap<String, usize>,
     anchors: &mut Vec<Anchor>,
+    singles: &mut Vec<(Field, usize, usize)>,
 ) {
     let toks = &seg.tokens;
     let n = toks.len();
     let mut i = 0;
     while i < n {
-        // A run of capitalised words, allowing middle initials ("Charles E. Wilson").
         if toks[i].kind != TokenKind::Word || !is_cap_word(toks[i].text(text)) || overlaps(covered, field, toks[i].start, toks[i].end) {
             i += 1;
             continue;
         }
-        let mut j = i + 1;
-        while j < n {
-            let gap = &text[toks[j - 1].end..toks[j].start];
-            if gap != " " {
-                break;
-            }
-            let w = toks[j].text(text);
-            let initial = w.len() == 1 && w.chars().all(char::is_uppercase) && j + 1 < n && toks[j + 1].text(text) == "." && toks[j + 1].start == toks[j].end;
-            if initial {
-                j += 2;
-                continue;
-            }
-            if toks[j].kind == TokenKind::Word && is_cap_word(w) && !overlaps(covered, field, toks[j].start, toks[j].end) {
-                j += 1;
-            } else {
-                break;
-            }
-        }
-        let run_end = j;
+        let run_end = capitalised_run(text, toks, i, field, covered);
         // Unknown company: capitalised run followed by a legal suffix.
         if run_end < n {
             let k = if toks[run_end].text(text) == "," { run_end + 1 } else { run_end };
@@ -548,27 +659,71 @@ fn context_entities(
                 continue;
             }
         }
-        // Person: strip leading non-name words, keep 2-3 name words.
-        let mut a = i;
-        while a < run_end && (NOT_NAME.contains(&toks[a].text(text)) || TITLES.contains(&toks[a].text(text))) {
-            a += 1;
-        }
-        let words: Vec<usize> = (a..run_end).filter(|&t| toks[t].kind == TokenKind::Word && toks[t].text(text).len() > 1).collect();
-        let bad_inside = (a..run_end).any(|t| NOT_NAME.contains(&toks[t].text(text)));
-        if (2..=4).contains(&words.len()) && !bad_inside {
+        if let Some((a, b)) = person_span(gaz, text, toks, i, run_end) {
             let s = toks[a].start;
-            let e = toks[run_end - 1].end;
-            if person_evidence(gaz, text, toks, a, run_end) {
-                let name = &text[s..e];
-                let idx = add_context_entity(entities, by_id, EntityType::Person, name, Mention { field, start: s, end: e, form: MentionForm::Context });
-                covered.push((field, s, e));
-                if field == Field::Text {
-                    anchors.push(Anchor { start: s, end: e, entities: vec![idx], kind: AnchorKind::Name, sentence: sentence_of(seg, s) });
-                }
+            let e = toks[b - 1].end;
+            if b == a + 1 {
+                singles.push((field, s, e));
+                i = run_end.max(i + 1);
+                continue;
+            }
+            let name = &text[s..e];
+            let idx = add_context_entity(entities, by_id, EntityType::Person, name, Mention { field, start: s, end: e, form: MentionForm::Context });
+            covered.push((field, s, e));
+            if field == Field::Text {
+                anchors.push(Anchor { start: s, end: e, entities: vec![idx], kind: AnchorKind::Name, sentence: sentence_of(seg, s) });
             }
         }
         i = run_end.max(i + 1);
     }
+}
+
+/// The part of the capitalised run `[i, run_end)` that is a person's name, if the context says
+/// it is one. Leading titles and other non-name words are dropped ("Republican Senator Bob
+/// Corker" → "Bob Corker"), as is a leading word before a first name ("Texan Michael
+/// Chicoine"); one word is a name only after a strong title ("President Bush").
+fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: usize, run_end: usize) -> Option<(usize, usize)> {
+    let word = |k: usize| toks[k].text(text);
+    let is_name_word = |k: usize| toks[k].kind == TokenKind::Word && !PARTICLES.contains(&word(k)) && word(k).len() > 1;
+    // Start after the last title or non-name word of the run.
+    let mut a = i;
+    let mut titled = false;
+    for k in i..run_end {
+        if NOT_NAME.contains(&word(k)) || TITLES.contains(&word(k)) {
+            a = k + 1;
+            titled = TITLES.contains(&word(k));
+        }
+    }
+    // Skip "." after "Mr." / initials at the start.
+    while a < run_end && toks[a].kind != TokenKind::Word {
+        a += 1;
+    }
+    if a >= run_end {
+        return None;
+    }
+    // A word before a first name is not part of the name ("Texan Michael Chicoine").
+    if !gaz.is_first_name(word(a)) {
+        if let Some(p) = (a + 1..run_end).find(|&p| is_name_word(p) && gaz.is_first_name(word(p)) && (p + 1..run_end).any(is_name_word)) {
+            a = p;
+        }
+    }
+    let words = (a..run_end).filter(|&k| is_name_word(k)).count();
+    if words == 1 {
+        // One word: only right after a strong title ("President Bush", "Mr. Kvasov").
+        // The title is in the run, or right before it on the same line ("Mr. Kvasov").
+        let prev = a.checked_sub(1).filter(|&p| p >= i || (p + 1 == i && matches!(&text[toks[p].end..toks[i].start], " " | "")));
+        let strong = prev.is_some_and(|p| {
+            STRONG_TITLES.contains(&word(p))
+                || (word(p) == "." && p >= 1 && toks[p - 1].end == toks[p].start && matches!(word(p - 1), "Mr" | "Mrs" | "Ms" | "Dr" | "Prof" | "Sen" | "Rep" | "Gov" | "Gen"))
+        });
+        let w = word(a);
+        let lowercase_rest = w.chars().skip(1).all(|c| c.is_lowercase() || c == '\'' || c == '-');
+        return (strong && run_end == a + 1 && lowercase_rest && !NOT_NAME.contains(&w)).then_some((a, run_end));
+    }
+    if !(2..=5).contains(&words) {
+        return None;
+    }
+    (titled || person_evidence(gaz, text, toks, a, run_end)).then_some((a, run_end))
 }
 
 fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], a: usize, b: usize) -> bool {

@@ -253,6 +253,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     gather(gaz, title, &title_seg, Field::Title, &mut cands);
     gather(gaz, text, &seg, Field::Text, &mut cands);
     drop_person_surnames(gaz, text, title, &seg, &title_seg, &mut cands);
+    drop_non_names(gaz, text, title, &seg, &title_seg, &mut cands);
 
     // Evidence: entries named unambiguously, and their families.
     let mut evidence: FxHashMap<u32, u32> = FxHashMap::default();
@@ -288,7 +289,10 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
         // Choose the best-supported entry; ties go to load order.
         let best = *distinct
             .iter()
-            .max_by_key(|&&e| (evidence.get(&e).copied().unwrap_or(0), std::cmp::Reverse(e)))
+            .max_by_key(|&&e| {
+                let named = c.targets.iter().any(|t| t.0 == e && t.1 == Form::Name);
+                (evidence.get(&e).copied().unwrap_or(0), named, std::cmp::Reverse(e))
+            })
             .expect("non-empty targets");
         let (form, common) = c.targets.iter().find(|t| t.0 == best).map(|t| (t.1, t.2)).unwrap_or((Form::Name, false));
         if common && c.sentence_initial && evidence.get(&best).copied().unwrap_or(0) < 2 {
@@ -456,6 +460,59 @@ fn drop_person_surnames(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmenta
     cands.retain(|_| {
         k += 1;
         !drop[k - 1]
+    });
+}
+
+/// Drops matches that are not names of entities in context:
+/// - a company name used for its stock index ("the Nikkei average", "the Nasdaq index");
+/// - an ordinary-word name right after another capitalised word of a longer proper name
+///   ("iPod Mini", "Big Apple");
+/// - "The X" names (newspapers, magazines) matched without their article ("New Yorker
+///   William Trowbridge" is a resident of New York, "the New Yorker" the magazine).
+fn drop_non_names(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, title_seg: &Segmentation, cands: &mut Vec<Candidate>) {
+    let mut keep = vec![true; cands.len()];
+    for (ci, c) in cands.iter().enumerate() {
+        let (tokens, txt) = if c.field == Field::Title { (&title_seg.tokens, title) } else { (&seg.tokens, text) };
+        let word = |k: usize| tokens.get(k).map_or("", |t| t.text(txt));
+        let companies = c.targets.iter().all(|t| gaz.entry(t.0).kind == EntityType::Company);
+        // Stock index: "Nikkei average", "Nasdaq Composite", "Dow Jones Industrial Average".
+        let mut k = c.last_token;
+        while k < tokens.len() && k < c.last_token + 3 && is_cap_word(word(k)) && !matches!(word(k), "Index" | "Average" | "Composite") {
+            k += 1;
+        }
+        if companies && matches!(word(k), "index" | "Index" | "average" | "Average" | "Composite" | "indices" | "indexes") {
+            keep[ci] = false;
+            continue;
+        }
+        // Ordinary word glued to a preceding capitalised word ("iPod Mini").
+        if c.targets.iter().all(|t| t.2) && c.first_token > 0 {
+            let p = c.first_token - 1;
+            let pw = word(p);
+            let glued = &txt[tokens[p].end..tokens[c.first_token].start] == " ";
+            let proper = tokens[p].kind == TokenKind::Word
+                && pw.chars().any(char::is_uppercase)
+                && !NOT_NAME.contains(&pw)
+                && !TITLES.contains(&pw)
+                && !cands.iter().any(|o| o.field == c.field && o.first_token <= p && p < o.last_token);
+            let sentence_start = p == 0 || matches!(word(p - 1), "." | "\"" | "“" | ":" | "?" | "!");
+            if glued && proper && !(sentence_start && is_cap_word(pw) && !pw.chars().skip(1).any(char::is_uppercase)) {
+                keep[ci] = false;
+                continue;
+            }
+        }
+        // "The X" without its article.
+        let the_names = c.targets.iter().all(|t| {
+            let e = gaz.entry(t.0);
+            e.name.starts_with("The ") && txt[c.start..c.end].len() + 4 == e.name.len() && t.1 != Form::Demonym
+        });
+        if the_names && c.field == Field::Text && !(c.first_token > 0 && word(c.first_token - 1).eq_ignore_ascii_case("the")) {
+            keep[ci] = false;
+        }
+    }
+    let mut k = 0;
+    cands.retain(|_| {
+        k += 1;
+        keep[k - 1]
     });
 }
 

@@ -696,11 +696,33 @@ fn context_entities(
     let n = toks.len();
     let mut i = 0;
     while i < n {
-        if toks[i].kind != TokenKind::Word || !is_cap_word(toks[i].text(text)) || overlaps(covered, field, toks[i].start, toks[i].end) {
+        let acronym_start = toks[i].kind == TokenKind::Word
+            && crate::gazetteer::matcher::is_acronym(toks[i].text(text))
+            && toks[i].text(text).len() >= 2
+            && i + 1 < n
+            && &text[toks[i].end..toks[i + 1].start] == " "
+            && is_cap_word(toks[i + 1].text(text));
+        if toks[i].kind != TokenKind::Word || !(is_cap_word(toks[i].text(text)) || acronym_start) || overlaps(covered, field, toks[i].start, toks[i].end) {
             i += 1;
             continue;
         }
         let run_end = capitalised_run(text, toks, i, field, covered);
+        // Unknown organisation, company or place named by its head word ("Janco Partners",
+        // "National Cotton Council", "Luxembourg Chamber of Commerce", "Changi Airport").
+        if let Some((kind, s, e, j)) = headed_name(text, toks, i, run_end, field, covered) {
+            let name = text[s..e].trim_start_matches("The ").to_string();
+            let idx = add_context_entity(entities, by_id, kind, &name, Mention { field, start: s, end: e, form: MentionForm::Context });
+            covered.push((field, s, e));
+            if field == Field::Text {
+                anchors.push(Anchor { start: s, end: e, entities: vec![idx], kind: AnchorKind::Name, sentence: sentence_of(seg, s) });
+            }
+            i = j;
+            continue;
+        }
+        if acronym_start {
+            i += 1;
+            continue;
+        }
         // Unknown company: capitalised run followed by a legal suffix.
         if run_end < n {
             let k = if toks[run_end].text(text) == "," { run_end + 1 } else { run_end };
@@ -734,6 +756,90 @@ fn context_entities(
         i = run_end.max(i + 1);
     }
 }
+
+/// Last words that make a capitalised run a company name.
+const COMPANY_HEADS: &[&str] = &[
+    "Partners", "Holdings", "Brothers", "Securities", "Capital", "Research", "Software", "Aviation", "Airlines",
+    "Airways", "Media", "Fund", "Investments", "Associates", "Consulting", "Advisors", "Advisers", "Technologies",
+    "Industries", "Enterprises", "Pharmaceuticals", "Communications", "Entertainment", "Studios", "Motors",
+    "Ventures", "Laboratories", "Solutions", "Insurance", "Telecom", "Bancorp", "Financial", "Resources",
+    "Performance", "Logistics", "Shipping", "Mining", "Petroleum", "Chemicals", "Semiconductor", "Steel",
+    "Records", "Publishing", "Broadcasting", "Airline",
+];
+
+/// Last words that make a capitalised run an organisation name.
+const ORG_HEADS: &[&str] = &[
+    "Union", "Council", "College", "University", "Institute", "Association", "Federation", "Foundation",
+    "Society", "Chamber", "Organization", "Organisation", "League", "Alliance", "Coalition", "Academy",
+    "Confederation", "Syndicate", "Network", "Forum", "Club", "Party",
+];
+
+/// Last words that make a capitalised run a place.
+const PLACE_HEADS: &[&str] = &[
+    "Airport", "Stadium", "Arena", "Square", "Bridge", "Island", "Islands", "Valley", "Province", "County",
+    "Peninsula", "Strait", "Desert", "Mountains", "Harbour", "Harbor",
+];
+
+/// A capitalised run ending in a head word ("Partners", "Council", "Airport"), with an
+/// "of/for …" tail for organisations ("Chamber of Commerce") and a place or demonym right
+/// before it ("Luxembourg Chamber of Commerce"). Returns type, byte span and the next token.
+fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: usize, field: Field, covered: &[(Field, usize, usize)]) -> Option<(EntityType, usize, usize, usize)> {
+    let word = |k: usize| toks[k].text(text);
+    // The head is the last word of the run, or of its first part before "of".
+    let mut a = i;
+    while a < run_end && (STOP_LEAD.contains(&word(a))) {
+        a += 1;
+    }
+    if a >= run_end {
+        return None;
+    }
+    let head = word(run_end - 1);
+    let center = matches!(head, "Center" | "Centre") && run_end - a >= 2 && matches!(word(run_end - 2), "Convention" | "Exhibition" | "Conference" | "Trade" | "Shopping" | "Congress");
+    let kind = if COMPANY_HEADS.contains(&head) {
+        EntityType::Company
+    } else if ORG_HEADS.contains(&head) {
+        EntityType::Organization
+    } else if PLACE_HEADS.contains(&head) || center {
+        EntityType::Location
+    } else {
+        return None;
+    };
+    let mut end_tok = run_end;
+    if kind == EntityType::Organization {
+        // "of Commerce", "for Multimedia and Digital Systems", "of São José dos Campos"
+        let mut k = run_end;
+        if k + 1 < toks.len() && matches!(word(k), "of" | "for") && is_cap_word(word(k + 1)) && !overlaps(covered, field, toks[k + 1].start, toks[k + 1].end) {
+            k = capitalised_run(text, toks, k + 1, field, covered);
+            while k + 1 < toks.len() && word(k) == "and" && is_cap_word(word(k + 1)) && !overlaps(covered, field, toks[k + 1].start, toks[k + 1].end) {
+                k = capitalised_run(text, toks, k + 1, field, covered);
+            }
+            end_tok = k;
+        }
+    }
+    // One head word alone is not a name, unless it has a tail ("Chamber of Commerce").
+    let words = (a..end_tok).filter(|&k| toks[k].kind == TokenKind::Word).count();
+    if words < 2 || (end_tok == run_end && run_end - a < 2) {
+        return None;
+    }
+    // Every word but the head a stop word? ("The Union")
+    if (a..run_end - 1).all(|k| NOT_NAME.contains(&word(k))) && end_tok == run_end && kind != EntityType::Organization {
+        return None;
+    }
+    let mut start = toks[a].start;
+    // A place or demonym right before: "Luxembourg Chamber of Commerce", "Russian Organization".
+    if a == i && a > 0 && kind == EntityType::Organization && &text[toks[a - 1].end..toks[a].start] == " " && overlaps(covered, field, toks[a - 1].start, toks[a - 1].end) && is_cap_word(word(a - 1)) {
+        start = toks[a - 1].start;
+    }
+    Some((kind, start, toks[end_tok - 1].end, end_tok))
+}
+
+/// Words that open a capitalised run without being part of the name.
+const STOP_LEAD: &[&str] = &[
+    "The", "A", "An", "This", "That", "These", "Those", "In", "On", "At", "For", "From", "With", "By", "Of", "To",
+    "And", "But", "Or", "As", "If", "When", "While", "After", "Before", "Since", "Until", "Although", "However",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Meanwhile", "Both", "Its",
+    "Their", "His", "Her", "Our", "Former", "Rival", "Analysts", "Shares", "Investment", "Brokerage",
+];
 
 /// The part of the capitalised run `[i, run_end)` that is a person's name, if the context says
 /// it is one. Leading titles and other non-name words are dropped ("Republican Senator Bob

@@ -254,6 +254,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     gather(gaz, text, &seg, Field::Text, &mut cands);
     drop_person_surnames(gaz, text, title, &seg, &title_seg, &mut cands);
     drop_non_names(gaz, text, title, &seg, &title_seg, &mut cands);
+    link_company_short_forms(gaz, text, title, &mut cands);
 
     // Evidence: entries named unambiguously, and their families.
     let mut evidence: FxHashMap<u32, u32> = FxHashMap::default();
@@ -514,6 +515,39 @@ fn drop_non_names(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, 
         k += 1;
         keep[k - 1]
     });
+}
+
+/// A one-word company match that is the first word of a longer company name in the article
+/// ("Samsung" after "Samsung Electronics", "Alcatel" with "Alcatel-Lucent", "Tata" with "Tata
+/// Steel") names that company: the nearest such name before it, else the first after it.
+fn link_company_short_forms(gaz: &Gazetteer, text: &str, title: &str, cands: &mut [Candidate]) {
+    let src = |c: &Candidate| if c.field == Field::Title { title } else { text };
+    let is_company = |c: &Candidate| c.targets.iter().all(|t| gaz.entry(t.0).kind == EntityType::Company);
+    let long: Vec<(Field, usize, String, Vec<(u32, Form, bool)>)> = cands
+        .iter()
+        .filter(|c| c.last_token > c.first_token + 1 && is_company(c))
+        .map(|c| {
+            let s = &src(c)[c.start..c.end];
+            let first = s.split(|ch: char| ch == ' ' || ch == '-').next().unwrap_or("").to_string();
+            (c.field, c.start, first, c.targets.clone())
+        })
+        .collect();
+    if long.is_empty() {
+        return;
+    }
+    for c in cands.iter_mut() {
+        if c.last_token != c.first_token + 1 || !is_company(c) {
+            continue;
+        }
+        let w = &src(c)[c.start..c.end];
+        let same: Vec<&(Field, usize, String, Vec<(u32, Form, bool)>)> =
+            long.iter().filter(|l| l.2 == w && !l.3.iter().any(|t| c.targets.iter().any(|u| u.0 == t.0))).collect();
+        let pos = (c.field, c.start);
+        let pick = same.iter().filter(|l| (l.0, l.1) < pos).max_by_key(|l| (l.0, l.1)).or_else(|| same.iter().min_by_key(|l| (l.0, l.1)));
+        if let Some(l) = pick {
+            c.targets = l.3.iter().map(|t| (t.0, Form::Alias, false)).collect();
+        }
+    }
 }
 
 fn gather(gaz: &Gazetteer, text: &str, seg: &Segmentation, field: Field, out: &mut Vec<Candidate>) {
@@ -955,9 +989,44 @@ fn link_short_forms(
                 .or_insert(Some(idx));
         }
     }
+    // The first word of a company's longer name ("United" after "United Airlines"), if it is
+    // no other entity's, and not an ordinary word opening a sentence.
+    let mut firsts: FxHashMap<String, Option<usize>> = FxHashMap::default();
+    for (idx, e) in entities.iter().enumerate() {
+        if e.kind != EntityType::Company {
+            continue;
+        }
+        for m in &e.mentions {
+            let s = if m.field == Field::Title { title } else { text };
+            let surface = &s[m.start..m.end];
+            let Some((first, _)) = surface.split_once(' ') else { continue };
+            if !is_cap_word(first) || NOT_NAME.contains(&first) || STOP_LEAD.contains(&first) || TITLES.contains(&first) || surnames.contains_key(first) {
+                continue;
+            }
+            firsts
+                .entry(first.to_string())
+                .and_modify(|v| {
+                    if *v != Some(idx) {
+                        *v = None;
+                    }
+                })
+                .or_insert(Some(idx));
+        }
+    }
     for (field, txt, sg) in [(Field::Title, title, title_seg), (Field::Text, text, seg)] {
-        for t in &sg.tokens {
+        for (ti, t) in sg.tokens.iter().enumerate() {
             if t.kind != TokenKind::Word || overlaps(covered, field, t.start, t.end) {
+                continue;
+            }
+            if let Some(Some(idx)) = firsts.get(t.text(txt)) {
+                let initial = ti == 0 || matches!(sg.tokens[ti - 1].text(txt), "." | "\"" | "“" | ":" | "?" | "!");
+                let next_cap = sg.tokens.get(ti + 1).is_some_and(|n| is_cap_word(n.text(txt)) && &txt[t.end..n.start] == " ");
+                if !initial && !next_cap {
+                    entities[*idx].mentions.push(Mention { field, start: t.start, end: t.end, form: MentionForm::Short });
+                    if field == Field::Text {
+                        anchors.push(Anchor { start: t.start, end: t.end, entities: vec![*idx], kind: AnchorKind::Name, sentence: sentence_of(seg, t.start) });
+                    }
+                }
                 continue;
             }
             if let Some(Some(idx)) = surnames.get(t.text(txt)) {

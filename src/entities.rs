@@ -179,7 +179,7 @@ const NOT_NAME: &[&str] = &[
     "Mobile", "Online", "Digital", "Technology", "Electronics", "Energy", "Oil", "Gas", "Power", "Steel",
     "Chief", "Executive", "Officer", "President", "Vice", "Chairman", "Secretary", "Minister", "Director",
     "Senator", "Governor", "Judge", "Prime", "Deputy", "Former", "Acting", "Interim", "Sir", "Lord",
-    "Flight", "Prosecutors", "Officials", "Analysts", "Investors", "Shareholders", "Customers",
+    "Flight", "List", "Entity", "Index", "Prosecutors", "Officials", "Analysts", "Investors", "Shareholders", "Customers",
 ];
 
 const REPORTING: &[&str] = &[
@@ -279,6 +279,13 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
         *evidence.entry(e).or_default() += b;
     }
 
+    // Lower-case words of the article, for the cue words of colliding names ("BIS" near
+    // "central bank" vs near "export controls").
+    let doc_words: rustc_hash::FxHashSet<String> = format!("{title}\n{text}")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 4)
+        .map(str::to_lowercase)
+        .collect();
     let mut entities: Vec<DocEntity> = Vec::new();
     let mut by_entry: FxHashMap<u32, usize> = FxHashMap::default();
     let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
@@ -288,13 +295,17 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     for c in &cands {
         let distinct = dedup_entries(&c.targets);
         // Choose the best-supported entry; ties go to load order.
-        let best = *distinct
-            .iter()
-            .max_by_key(|&&e| {
-                let named = c.targets.iter().any(|t| t.0 == e && t.1 == Form::Name);
-                (evidence.get(&e).copied().unwrap_or(0), named, std::cmp::Reverse(e))
-            })
-            .expect("non-empty targets");
+        let best = if distinct.len() == 1 {
+            distinct[0]
+        } else {
+            *distinct
+                .iter()
+                .max_by_key(|&&e| {
+                    let named = c.targets.iter().any(|t| t.0 == e && t.1 == Form::Name);
+                    (evidence.get(&e).copied().unwrap_or(0) + context_support(gaz, e, &evidence, &doc_words), named, std::cmp::Reverse(e))
+                })
+                .expect("non-empty targets")
+        };
         let (form, common) = c.targets.iter().find(|t| t.0 == best).map(|t| (t.1, t.2)).unwrap_or((Form::Name, false));
         if common && c.sentence_initial && evidence.get(&best).copied().unwrap_or(0) < 2 {
             let (tokens, txt) = if c.field == Field::Title { (&title_seg.tokens, title) } else { (&seg.tokens, text) };
@@ -384,6 +395,28 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
         }
     }
     Analysis { seg, title_seg, entities, anchors }
+}
+
+/// Document support for one of several entries sharing a surface form ("BIS", "SEC"): its
+/// parent named in the article (the Commerce Department for the Bureau of Industry and
+/// Security), its country named, and the content words of its full name or its cue words
+/// ("bank", "settlements"; "export") present in the text.
+fn context_support(gaz: &Gazetteer, e: u32, evidence: &FxHashMap<u32, u32>, doc_words: &rustc_hash::FxHashSet<String>) -> u32 {
+    let entry = gaz.entry(e);
+    let mut score = 0;
+    if entry.parent.as_deref().and_then(|p| gaz.index_of(p)).is_some_and(|p| evidence.contains_key(&p)) {
+        score += 2;
+    }
+    if let Some(cc) = &entry.country {
+        let id = format!("country:{}", cc.to_lowercase());
+        if gaz.index_of(&id).is_some_and(|c| evidence.contains_key(&c)) {
+            score += 1;
+        }
+    }
+    const GENERIC: &[&str] = &["international", "national", "department", "bureau", "office", "agency", "commission", "company", "group", "corporation", "limited", "united", "states", "with", "from"];
+    let cues = entry.name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).map(str::to_lowercase).filter(|w| !GENERIC.contains(&w.as_str()));
+    let hits = cues.filter(|w| doc_words.contains(w) || doc_words.contains(&format!("{w}s")) || w.strip_suffix('s').is_some_and(|x| doc_words.contains(x))).count() as u32;
+    score + hits.min(2)
 }
 
 /// After a sentence-initial ordinary word ("Apple", "Shell"), does the next token show it is
@@ -657,6 +690,14 @@ fn add_context_entity(
     entities[idx].mentions.push(mention);
     idx
 }
+
+/// Nouns for people in an apposition (", a two-year-old girl,").
+const PERSON_NOUNS: &[&str] = &[
+    "man", "woman", "girl", "boy", "mother", "father", "son", "daughter", "wife", "husband", "resident",
+    "student", "teacher", "professor", "worker", "employee", "engineer", "entrepreneur", "billionaire",
+    "businessman", "businesswoman", "veteran", "native", "citizen", "expert", "researcher", "scientist",
+    "journalist", "author", "activist", "politician", "lawmaker", "investor", "consultant", "customer",
+];
 
 /// Lower-case particles inside personal names ("Lula da Silva", "al-Malki", "van Gogh").
 const PARTICLES: &[&str] = &["da", "de", "do", "dos", "das", "di", "del", "della", "van", "von", "der", "den", "du", "la", "le", "al", "el", "bin", "ibn", "ben", "ter", "zu"];
@@ -944,7 +985,15 @@ fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], 
     if b < toks.len() && REPORTING.contains(&word(b)) {
         return true;
     }
-    if b + 1 < toks.len() && word(b) == "," && (REPORTING.contains(&word(b + 1)) || matches!(word(b + 1), "who" | "the" | "a" | "an" | "chief" | "CEO" | "chairman" | "president" | "head" | "spokesman" | "spokeswoman" | "director")) {
+    if b + 1 < toks.len() && word(b) == "," && (REPORTING.contains(&word(b + 1)) || matches!(word(b + 1), "who" | "chief" | "CEO" | "chairman" | "president" | "head" | "spokesman" | "spokeswoman" | "director")) {
+        return true;
+    }
+    // ", the chief executive of …", ", a Microsoft security manager": a title in the apposition.
+    if b + 1 < toks.len() && word(b) == "," && matches!(word(b + 1), "the" | "a" | "an") && (b + 2..(b + 7).min(toks.len())).any(|k| (TITLES.contains(&word(k)) && word(k).chars().next().is_some_and(char::is_lowercase)) || PERSON_NOUNS.contains(&word(k))) {
+        return true;
+    }
+    // ", an Indian." / ", a Briton,": a nationality noun alone in apposition.
+    if b + 3 < toks.len() && word(b) == "," && matches!(word(b + 1), "a" | "an") && is_cap_word(word(b + 2)) && matches!(word(b + 3), "." | "," | ";") {
         return true;
     }
     if a >= 1 && REPORTING.contains(&word(a - 1)) {

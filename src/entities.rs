@@ -638,6 +638,14 @@ fn extend_legal(text: &str, tokens: &[crate::segment::Token], first: usize, last
     }
     let mut end = tokens[last - 1].end;
     let mut j = last;
+    // The name itself ends in a suffix ("Apple Inc", "Samsung Electronics Co"): keep its dot.
+    if is_legal_suffix(tokens[last - 1].text(text)) && j < tokens.len() && tokens[j].text(text) == "." && tokens[j].start == end {
+        let after_dot_is_end = j + 1 >= tokens.len() || text[tokens[j].end..tokens[j + 1].start].contains('\n');
+        if !after_dot_is_end {
+            end = tokens[j].end;
+            j += 1;
+        }
+    }
     loop {
         let mut k = j;
         if k < tokens.len() && tokens[k].text(text) == "," && k + 1 < tokens.len() && is_legal_suffix(tokens[k + 1].text(text)) {
@@ -1182,5 +1190,114 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
             continue;
         }
         anchors.push(Anchor { start, end, entities: chosen, kind, sentence: si });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    fn gaz() -> &'static Gazetteer {
+        static G: OnceLock<Gazetteer> = OnceLock::new();
+        G.get_or_init(|| Gazetteer::embedded().expect("embedded gazetteers load"))
+    }
+
+    fn run(title: &str, text: &str) -> Analysis {
+        let a = Article { id: None, title: (!title.is_empty()).then(|| title.to_string()), text: text.to_string(), published: None, url: None, source: None };
+        analyze(gaz(), &a)
+    }
+
+    /// (id, surfaces in the body text) per entity.
+    fn ents(title: &str, text: &str) -> Vec<(String, Vec<String>)> {
+        let an = run(title, text);
+        an.entities
+            .iter()
+            .map(|e| (e.id.clone(), e.mentions.iter().map(|m| if m.field == Field::Title { title } else { text }[m.start..m.end].to_string()).collect()))
+            .collect()
+    }
+
+    fn has(v: &[(String, Vec<String>)], id: &str, surface: &str) -> bool {
+        v.iter().any(|(i, s)| i == id && s.iter().any(|x| x == surface))
+    }
+
+    #[test]
+    fn legal_suffixes_extend_company_mentions() {
+        let v = ents("", "Samsung Electronics Co., Ltd. said sales rose. Apple Inc. disagreed. PT Astra International Tbk gained.");
+        assert!(v.iter().any(|(i, s)| i.starts_with("company:samsung") && s.iter().any(|x| x == "Samsung Electronics Co., Ltd.")), "{v:?}");
+        assert!(v.iter().any(|(i, s)| i.starts_with("company:apple") && s.iter().any(|x| x == "Apple Inc.")), "{v:?}");
+        assert!(v.iter().any(|(_, s)| s.iter().any(|x| x == "PT Astra International Tbk")), "{v:?}");
+    }
+
+    #[test]
+    fn possessives_all_caps_and_acronym_case() {
+        let v = ents("HUAWEI SUES NOKIA", "Huawei's lawyers met us in the US on Monday.");
+        assert!(has(&v, "company:huawei", "Huawei"), "{v:?}");
+        assert!(has(&v, "company:huawei", "HUAWEI"), "{v:?}");
+        assert!(has(&v, "country:us", "US"), "{v:?}");
+        assert!(!v.iter().any(|(_, s)| s.iter().any(|x| x == "us")), "{v:?}");
+    }
+
+    #[test]
+    fn ordinary_word_names_need_case_and_context() {
+        let v = ents("", "Shoppers bought an apple at the target store. The iPod Mini sold well.");
+        assert!(v.is_empty(), "{v:?}");
+        let v = ents("", "Analysts said Apple and Shell reported higher profits.");
+        assert!(v.iter().any(|(i, _)| i.starts_with("company:apple")), "{v:?}");
+        assert!(v.iter().any(|(i, _)| i.contains("shell")), "{v:?}");
+    }
+
+    #[test]
+    fn colliding_acronym_decided_by_context() {
+        let v = ents("", "The BIS added Huawei to the Entity List, the Commerce Department said, tightening export rules.");
+        assert!(has(&v, "government:us-bureau-of-industry-and-security", "BIS"), "{v:?}");
+        assert!(!v.iter().any(|(i, _)| i.starts_with("person:")), "the Entity List is no person: {v:?}");
+        let v = ents("", "The BIS, the central bank for central banks based in Basel, warned about inflation.");
+        assert!(has(&v, "organization:bis", "BIS"), "{v:?}");
+    }
+
+    #[test]
+    fn short_forms_link_to_the_full_name() {
+        let v = ents("", "General Motors chief executive Mary Barra said GM would cut jobs. Barra added that Samsung Electronics would supply chips; Samsung declined to comment.");
+        assert!(has(&v, "company:general-motors", "GM"), "{v:?}");
+        let barra = v.iter().find(|(i, _)| i == "person:mary-barra").expect("Mary Barra");
+        assert!(barra.1.iter().any(|s| s == "Barra"), "{v:?}");
+        let sam = v.iter().find(|(_, s)| s.iter().any(|x| x == "Samsung Electronics")).expect("Samsung Electronics");
+        assert!(sam.1.iter().any(|s| s == "Samsung"), "{v:?}");
+    }
+
+    #[test]
+    fn people_from_titles_verbs_appositions_and_first_names() {
+        let v = ents(
+            "",
+            "Republican Senator Bob Corker was unhappy. \"No,\" said Alan Fan. Fritz Henderson, the chief executive of the company, spoke. Mr Kvasov argued that Denis Kvasov was right. President Bush agreed.",
+        );
+        for id in ["person:bob-corker", "person:alan-fan", "person:fritz-henderson", "person:denis-kvasov", "person:bush"] {
+            assert!(v.iter().any(|(i, _)| i == id), "{id}: {v:?}");
+        }
+        assert!(has(&v, "person:denis-kvasov", "Kvasov"), "{v:?}");
+        assert!(!v.iter().any(|(i, _)| i.starts_with("location:")), "Henderson is a surname here: {v:?}");
+    }
+
+    #[test]
+    fn unknown_names_from_head_words_and_stock_indices_skipped() {
+        let v = ents("", "An analyst at Janco Partners said the National Cotton Council met at Changi Airport. The Nikkei average fell.");
+        assert!(v.iter().any(|(i, _)| i == "company:janco-partners"), "{v:?}");
+        assert!(v.iter().any(|(i, _)| i == "organization:national-cotton-council"), "{v:?}");
+        assert!(v.iter().any(|(i, _)| i == "location:changi-airport"), "{v:?}");
+        assert!(!v.iter().any(|(_, s)| s.iter().any(|x| x == "Nikkei")), "{v:?}");
+    }
+
+    #[test]
+    fn nominal_references_resolve_to_companies() {
+        let text = "Huawei sued Nokia on Monday. The two network equipment makers have fought for years. The Chinese giant said it would win.";
+        let an = run("", text);
+        let ids = |a: &Anchor| a.entities.iter().map(|&e| an.entities[e].id.clone()).collect::<Vec<_>>();
+        let two = an.anchors.iter().find(|a| text[a.start..a.end].starts_with("The two")).expect("the two makers anchored");
+        let mut got = ids(two);
+        got.sort();
+        assert_eq!(got, vec!["company:huawei".to_string(), "company:nokia".to_string()]);
+        let giant = an.anchors.iter().find(|a| text[a.start..a.end].contains("giant")).expect("the Chinese giant anchored");
+        assert_eq!(ids(giant), vec!["company:huawei".to_string()]);
     }
 }

@@ -104,8 +104,8 @@ enum GazetteerCmd {
     Check {
         /// Directory of gazetteer files (default: the embedded ones).
         dir: Option<PathBuf>,
-        /// Also list aliases shared by several entries.
-        #[arg(long)]
+        /// Accepted for compatibility: shared aliases are always listed as notes.
+        #[arg(long, hide = true)]
         collisions: bool,
     },
     /// Show which entries a surface form hits, and why.
@@ -291,37 +291,34 @@ fn article_id_opt(line: &str, fields: &Fields) -> Option<String> {
 }
 
 fn gazetteer_check(dir: Option<PathBuf>, show_collisions: bool) -> u8 {
-    let g = match &dir {
-        Some(d) => gazette::Gazetteer::from_dir(d),
-        None => gazette::Gazetteer::embedded(),
-    };
-    match g {
-        Err(e) => {
-            for p in e.problems() {
-                println!("{p}");
-            }
-            eprintln!("gazette: {} problem(s)", e.problems().len());
-            exit::RECORD_ERRORS
-        }
-        Ok(g) => {
-            let r = g.report();
-            println!("ok: {} entries", g.entries().len());
-            for (t, n) in &r.counts {
-                println!("  {t:<24} {n}");
-            }
-            println!("  {:<24} {}", "surface forms", g.matcher().pattern_count());
-            println!("  {:<24} {}", "shared aliases", r.collisions.len());
-            if show_collisions {
-                for c in &r.collisions {
-                    println!("note: {c}");
-                }
-            }
-            exit::OK
-        }
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    // Every problem at once, then notes (aliases shared by entries: decided by context at run
+    // time) and counts per type.
+    let (problems, r) = gazette::Gazetteer::check(dir.as_deref());
+    for p in &problems {
+        let _ = writeln!(out, "{p}");
+    }
+    let _ = show_collisions;
+    for c in &r.collisions {
+        let _ = writeln!(out, "{}:{}: note: {}", c.path, c.line, c.message);
+    }
+    let total: usize = r.counts.iter().map(|(_, n)| n).sum();
+    let _ = writeln!(out, "{} entries, {} problem(s), {} shared alias(es)", total, problems.len(), r.collisions.len());
+    for (t, n) in &r.counts {
+        let _ = writeln!(out, "  {t:<24} {n}");
+    }
+    if problems.is_empty() {
+        exit::OK
+    } else {
+        eprintln!("gazette: {} problem(s)", problems.len());
+        exit::RECORD_ERRORS
     }
 }
 
 fn gazetteer_lookup(text: &str, dir: Option<PathBuf>) -> u8 {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
     let g = match &dir {
         Some(d) => gazette::Gazetteer::from_dir(d),
         None => gazette::Gazetteer::embedded(),
@@ -338,14 +335,25 @@ fn gazetteer_lookup(text: &str, dir: Option<PathBuf>) -> u8 {
     let mut found = Vec::new();
     g.matcher().find(text, &toks, &ids, 0..toks.len(), &mut found);
     if found.is_empty() {
-        println!("no entry matches {text:?}");
+        let _ = writeln!(out, "no entry matches {text:?}");
         return exit::RECORD_ERRORS;
     }
     for m in found {
-        println!("{:?} [{}..{}]", &text[m.start..m.end], m.start, m.end);
+        let mut key = String::new();
+        let mut buf = String::new();
+        for t in &toks[m.first_token..m.last_token] {
+            if t.kind == gazette::segment::TokenKind::Word || t.kind == gazette::segment::TokenKind::Number {
+                gazette::gazetteer::matcher::normalize_token(t.text(text), &mut buf);
+                if !key.is_empty() {
+                    key.push(' ');
+                }
+                key.push_str(&buf);
+            }
+        }
+        let _ = writeln!(out, "{:?} [{}..{}] normalised key `{key}`", &text[m.start..m.end], m.start, m.end);
         for t in &m.targets {
             let e = g.entry(t.entry);
-            println!(
+            let _ = writeln!(out, 
                 "  {}  {:?} ({}{})  as {:?}, case rule {:?}{}  [{}:{}]",
                 e.id,
                 e.name,

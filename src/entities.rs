@@ -149,6 +149,8 @@ const TITLES: &[&str] = &[
     "candidate", "Senior", "senior", "Rev", "Lord", "Lady", "Baroness", "Baron", "Captain", "Capt",
     "Colonel", "Col", "Lieutenant", "Lt", "Sgt", "Sergeant", "Admiral", "Adm", "Dean", "Coach", "coach",
     "partner", "Partner", "owner", "Owner", "President-elect", "Treasurer", "Administrator", "Inspector",
+    "Counsel", "counsel", "writer", "Writer", "reporter", "correspondent", "Sheikh", "Emir", "Crown", "Spokesman",
+    "Spokeswoman", "Analyst", "Strategist", "strategist", "Minister", "Republican", "Democrat", "Democratic",
 ];
 
 const NOT_NAME: &[&str] = &[
@@ -177,6 +179,7 @@ const NOT_NAME: &[&str] = &[
     "Mobile", "Online", "Digital", "Technology", "Electronics", "Energy", "Oil", "Gas", "Power", "Steel",
     "Chief", "Executive", "Officer", "President", "Vice", "Chairman", "Secretary", "Minister", "Director",
     "Senator", "Governor", "Judge", "Prime", "Deputy", "Former", "Acting", "Interim", "Sir", "Lord",
+    "Flight", "List", "Entity", "Index", "Prosecutors", "Officials", "Analysts", "Investors", "Shareholders", "Customers",
 ];
 
 const REPORTING: &[&str] = &[
@@ -249,6 +252,9 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     let mut cands = Vec::new();
     gather(gaz, title, &title_seg, Field::Title, &mut cands);
     gather(gaz, text, &seg, Field::Text, &mut cands);
+    drop_person_surnames(gaz, text, title, &seg, &title_seg, &mut cands);
+    drop_non_names(gaz, text, title, &seg, &title_seg, &mut cands);
+    link_company_short_forms(gaz, text, title, &mut cands);
 
     // Evidence: entries named unambiguously, and their families.
     let mut evidence: FxHashMap<u32, u32> = FxHashMap::default();
@@ -273,6 +279,13 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
         *evidence.entry(e).or_default() += b;
     }
 
+    // Lower-case words of the article, for the cue words of colliding names ("BIS" near
+    // "central bank" vs near "export controls").
+    let doc_words: rustc_hash::FxHashSet<String> = format!("{title}\n{text}")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 4)
+        .map(str::to_lowercase)
+        .collect();
     let mut entities: Vec<DocEntity> = Vec::new();
     let mut by_entry: FxHashMap<u32, usize> = FxHashMap::default();
     let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
@@ -282,10 +295,17 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     for c in &cands {
         let distinct = dedup_entries(&c.targets);
         // Choose the best-supported entry; ties go to load order.
-        let best = *distinct
-            .iter()
-            .max_by_key(|&&e| (evidence.get(&e).copied().unwrap_or(0), std::cmp::Reverse(e)))
-            .expect("non-empty targets");
+        let best = if distinct.len() == 1 {
+            distinct[0]
+        } else {
+            *distinct
+                .iter()
+                .max_by_key(|&&e| {
+                    let named = c.targets.iter().any(|t| t.0 == e && t.1 == Form::Name);
+                    (evidence.get(&e).copied().unwrap_or(0) + context_support(gaz, e, &evidence, &doc_words), named, std::cmp::Reverse(e))
+                })
+                .expect("non-empty targets")
+        };
         let (form, common) = c.targets.iter().find(|t| t.0 == best).map(|t| (t.1, t.2)).unwrap_or((Form::Name, false));
         if common && c.sentence_initial && evidence.get(&best).copied().unwrap_or(0) < 2 {
             let (tokens, txt) = if c.field == Field::Title { (&title_seg.tokens, title) } else { (&seg.tokens, text) };
@@ -325,8 +345,29 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     }
 
     // Unknown companies named with a legal suffix, and people from context.
+    let mut singles = Vec::new();
     for (field, txt, sg) in [(Field::Title, title, &title_seg), (Field::Text, text, &seg)] {
-        context_entities(gaz, txt, sg, field, &mut covered, &mut entities, &mut by_id, &mut anchors);
+        context_entities(gaz, txt, sg, field, &mut covered, &mut entities, &mut by_id, &mut anchors, &mut singles);
+    }
+    // One-word names after a title ("Mr Kvasov", "President Bush"): the person already named
+    // in full with that last word, else a person of that one name.
+    for (field, s, e) in singles {
+        let txt = if field == Field::Title { title } else { text };
+        let w = &txt[s..e];
+        let full: Vec<usize> = (0..entities.len())
+            .filter(|&k| entities[k].kind == EntityType::Person && entities[k].name.split_whitespace().last() == Some(w))
+            .collect();
+        let mention = Mention { field, start: s, end: e, form: MentionForm::Short };
+        let idx = if full.len() == 1 {
+            entities[full[0]].mentions.push(mention);
+            full[0]
+        } else {
+            add_context_entity(&mut entities, &mut by_id, EntityType::Person, w, Mention { form: MentionForm::Context, ..mention })
+        };
+        covered.push((field, s, e));
+        if field == Field::Text {
+            anchors.push(Anchor { start: s, end: e, entities: vec![idx], kind: AnchorKind::Name, sentence: sentence_of(&seg, s) });
+        }
     }
     link_short_forms(text, title, &seg, &title_seg, &mut entities, &mut by_id, &mut anchors, &covered);
 
@@ -356,6 +397,28 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     Analysis { seg, title_seg, entities, anchors }
 }
 
+/// Document support for one of several entries sharing a surface form ("BIS", "SEC"): its
+/// parent named in the article (the Commerce Department for the Bureau of Industry and
+/// Security), its country named, and the content words of its full name or its cue words
+/// ("bank", "settlements"; "export") present in the text.
+fn context_support(gaz: &Gazetteer, e: u32, evidence: &FxHashMap<u32, u32>, doc_words: &rustc_hash::FxHashSet<String>) -> u32 {
+    let entry = gaz.entry(e);
+    let mut score = 0;
+    if entry.parent.as_deref().and_then(|p| gaz.index_of(p)).is_some_and(|p| evidence.contains_key(&p)) {
+        score += 2;
+    }
+    if let Some(cc) = &entry.country {
+        let id = format!("country:{}", cc.to_lowercase());
+        if gaz.index_of(&id).is_some_and(|c| evidence.contains_key(&c)) {
+            score += 1;
+        }
+    }
+    const GENERIC: &[&str] = &["international", "national", "department", "bureau", "office", "agency", "commission", "company", "group", "corporation", "limited", "united", "states", "with", "from"];
+    let cues = entry.name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).map(str::to_lowercase).filter(|w| !GENERIC.contains(&w.as_str()));
+    let hits = cues.filter(|w| doc_words.contains(w) || doc_words.contains(&format!("{w}s")) || w.strip_suffix('s').is_some_and(|x| doc_words.contains(x))).count() as u32;
+    score + hits.min(2)
+}
+
 /// After a sentence-initial ordinary word ("Apple", "Shell"), does the next token show it is
 /// used as a name? A possessive, or a finite verb ("Apple pays", "Shell said", "Apple has").
 fn name_like_continuation(text: &str, tokens: &[crate::segment::Token], next: usize) -> bool {
@@ -383,6 +446,140 @@ pub fn sentence_of(seg: &Segmentation, pos: usize) -> usize {
     match seg.sentences.binary_search_by(|s| if s.end <= pos { std::cmp::Ordering::Less } else if s.start > pos { std::cmp::Ordering::Greater } else { std::cmp::Ordering::Equal }) {
         Ok(i) => i,
         Err(i) => i.saturating_sub(1),
+    }
+}
+
+/// A one-word gazetteer match right after a capitalised first name is that person's surname
+/// ("Fritz Henderson", "Stephen Toulouse", "Ratan Tata"): the match is dropped there, and
+/// elsewhere too when nothing longer in the article names its entry (or it is a place).
+fn drop_person_surnames(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, title_seg: &Segmentation, cands: &mut Vec<Candidate>) {
+    let mut surnames: Vec<String> = Vec::new();
+    let mut drop = vec![false; cands.len()];
+    for (ci, c) in cands.iter().enumerate() {
+        if c.last_token != c.first_token + 1 || c.first_token == 0 {
+            continue;
+        }
+        let (tokens, txt) = if c.field == Field::Title { (&title_seg.tokens, title) } else { (&seg.tokens, text) };
+        let p = c.first_token - 1;
+        let pw = tokens[p].text(txt);
+        let surname = tokens[c.first_token].text(txt);
+        let covered = cands.iter().any(|o| o.field == c.field && o.first_token <= p && p < o.last_token);
+        if tokens[p].kind == TokenKind::Word
+            && is_cap_word(pw)
+            && is_cap_word(surname)
+            && !covered
+            && gaz.is_first_name(pw)
+            && &txt[tokens[p].end..tokens[c.first_token].start] == " "
+            && !c.targets.iter().any(|t| gaz.entry(t.0).kind == EntityType::Country)
+        {
+            drop[ci] = true;
+            surnames.push(surname.to_string());
+        }
+    }
+    if surnames.is_empty() {
+        return;
+    }
+    let long: Vec<u32> = cands.iter().filter(|c| c.last_token > c.first_token + 1).flat_map(|c| c.targets.iter().map(|t| t.0)).collect();
+    for (ci, c) in cands.iter().enumerate() {
+        if drop[ci] || c.last_token != c.first_token + 1 {
+            continue;
+        }
+        let txt = if c.field == Field::Title { title } else { text };
+        if !surnames.iter().any(|s| s == &txt[c.start..c.end]) {
+            continue;
+        }
+        drop[ci] = c.targets.iter().all(|t| gaz.entry(t.0).kind == EntityType::Location || !long.contains(&t.0));
+    }
+    let mut k = 0;
+    cands.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+}
+
+/// Drops matches that are not names of entities in context:
+/// - a company name used for its stock index ("the Nikkei average", "the Nasdaq index");
+/// - an ordinary-word name right after another capitalised word of a longer proper name
+///   ("iPod Mini", "Big Apple");
+/// - "The X" names (newspapers, magazines) matched without their article ("New Yorker
+///   William Trowbridge" is a resident of New York, "the New Yorker" the magazine).
+fn drop_non_names(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, title_seg: &Segmentation, cands: &mut Vec<Candidate>) {
+    let mut keep = vec![true; cands.len()];
+    for (ci, c) in cands.iter().enumerate() {
+        let (tokens, txt) = if c.field == Field::Title { (&title_seg.tokens, title) } else { (&seg.tokens, text) };
+        let word = |k: usize| tokens.get(k).map_or("", |t| t.text(txt));
+        let companies = c.targets.iter().all(|t| gaz.entry(t.0).kind == EntityType::Company);
+        // Stock index: "Nikkei average", "Nasdaq Composite", "Dow Jones Industrial Average".
+        let mut k = c.last_token;
+        while k < tokens.len() && k < c.last_token + 3 && is_cap_word(word(k)) && !matches!(word(k), "Index" | "Average" | "Composite") {
+            k += 1;
+        }
+        if companies && matches!(word(k), "index" | "Index" | "average" | "Average" | "Composite" | "indices" | "indexes") {
+            keep[ci] = false;
+            continue;
+        }
+        // Ordinary word glued to a preceding capitalised word ("iPod Mini").
+        if c.targets.iter().all(|t| t.2) && c.first_token > 0 {
+            let p = c.first_token - 1;
+            let pw = word(p);
+            let glued = &txt[tokens[p].end..tokens[c.first_token].start] == " ";
+            let proper = tokens[p].kind == TokenKind::Word
+                && pw.chars().any(char::is_uppercase)
+                && !NOT_NAME.contains(&pw)
+                && !TITLES.contains(&pw)
+                && !cands.iter().any(|o| o.field == c.field && o.first_token <= p && p < o.last_token);
+            let sentence_start = p == 0 || matches!(word(p - 1), "." | "\"" | "“" | ":" | "?" | "!");
+            if glued && proper && !(sentence_start && is_cap_word(pw) && !pw.chars().skip(1).any(char::is_uppercase)) {
+                keep[ci] = false;
+                continue;
+            }
+        }
+        // "The X" without its article.
+        let the_names = c.targets.iter().all(|t| {
+            let e = gaz.entry(t.0);
+            e.name.starts_with("The ") && txt[c.start..c.end].len() + 4 == e.name.len() && t.1 != Form::Demonym
+        });
+        if the_names && c.field == Field::Text && !(c.first_token > 0 && word(c.first_token - 1).eq_ignore_ascii_case("the")) {
+            keep[ci] = false;
+        }
+    }
+    let mut k = 0;
+    cands.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+}
+
+/// A one-word company match that is the first word of a longer company name in the article
+/// ("Samsung" after "Samsung Electronics", "Alcatel" with "Alcatel-Lucent", "Tata" with "Tata
+/// Steel") names that company: the nearest such name before it, else the first after it.
+fn link_company_short_forms(gaz: &Gazetteer, text: &str, title: &str, cands: &mut [Candidate]) {
+    let src = |c: &Candidate| if c.field == Field::Title { title } else { text };
+    let is_company = |c: &Candidate| c.targets.iter().all(|t| gaz.entry(t.0).kind == EntityType::Company);
+    let long: Vec<(Field, usize, String, Vec<(u32, Form, bool)>)> = cands
+        .iter()
+        .filter(|c| c.last_token > c.first_token + 1 && is_company(c))
+        .map(|c| {
+            let s = &src(c)[c.start..c.end];
+            let first = s.split(|ch: char| ch == ' ' || ch == '-').next().unwrap_or("").to_string();
+            (c.field, c.start, first, c.targets.clone())
+        })
+        .collect();
+    if long.is_empty() {
+        return;
+    }
+    for c in cands.iter_mut() {
+        if c.last_token != c.first_token + 1 || !is_company(c) {
+            continue;
+        }
+        let w = &src(c)[c.start..c.end];
+        let same: Vec<&(Field, usize, String, Vec<(u32, Form, bool)>)> =
+            long.iter().filter(|l| l.2 == w && !l.3.iter().any(|t| c.targets.iter().any(|u| u.0 == t.0))).collect();
+        let pos = (c.field, c.start);
+        let pick = same.iter().filter(|l| (l.0, l.1) < pos).max_by_key(|l| (l.0, l.1)).or_else(|| same.iter().min_by_key(|l| (l.0, l.1)));
+        if let Some(l) = pick {
+            c.targets = l.3.iter().map(|t| (t.0, Form::Alias, false)).collect();
+        }
     }
 }
 
@@ -441,6 +638,14 @@ fn extend_legal(text: &str, tokens: &[crate::segment::Token], first: usize, last
     }
     let mut end = tokens[last - 1].end;
     let mut j = last;
+    // The name itself ends in a suffix ("Apple Inc", "Samsung Electronics Co"): keep its dot.
+    if is_legal_suffix(tokens[last - 1].text(text)) && j < tokens.len() && tokens[j].text(text) == "." && tokens[j].start == end {
+        let after_dot_is_end = j + 1 >= tokens.len() || text[tokens[j].end..tokens[j + 1].start].contains('\n');
+        if !after_dot_is_end {
+            end = tokens[j].end;
+            j += 1;
+        }
+    }
     loop {
         let mut k = j;
         if k < tokens.len() && tokens[k].text(text) == "," && k + 1 < tokens.len() && is_legal_suffix(tokens[k + 1].text(text)) {
@@ -494,6 +699,70 @@ fn add_context_entity(
     idx
 }
 
+/// Nouns for people in an apposition (", a two-year-old girl,").
+const PERSON_NOUNS: &[&str] = &[
+    "man", "woman", "girl", "boy", "mother", "father", "son", "daughter", "wife", "husband", "resident",
+    "student", "teacher", "professor", "worker", "employee", "engineer", "entrepreneur", "billionaire",
+    "businessman", "businesswoman", "veteran", "native", "citizen", "expert", "researcher", "scientist",
+    "journalist", "author", "activist", "politician", "lawmaker", "investor", "consultant", "customer",
+];
+
+/// Lower-case particles inside personal names ("Lula da Silva", "al-Malki", "van Gogh").
+const PARTICLES: &[&str] = &["da", "de", "do", "dos", "das", "di", "del", "della", "van", "von", "der", "den", "du", "la", "le", "al", "el", "bin", "ibn", "ben", "ter", "zu"];
+
+/// Titles strong enough to make one following capitalised word a person ("President Bush",
+/// "Mr Kvasov").
+const STRONG_TITLES: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "President", "Senator", "Sen", "Rep", "Governor", "Chancellor", "Premier",
+    "Judge", "Justice", "King", "Queen", "Prince", "Princess", "Pope", "Sir", "Dame", "Professor", "Prof",
+    "Lord", "Lady", "Baroness", "Sheikh", "Secretary", "Minister", "Mayor", "Ambassador", "Commissioner",
+];
+
+/// Extends a capitalised run from token `i`: capitalised words separated by one space, middle
+/// initials ("George W. Bush"), hyphenated parts ("Hans-Peter", "al-Malki") and particles
+/// ("Lula da Silva"). Returns one past the last token.
+fn capitalised_run(text: &str, toks: &[crate::segment::Token], i: usize, field: Field, covered: &[(Field, usize, usize)]) -> usize {
+    let n = toks.len();
+    let free = |k: usize| !overlaps(covered, field, toks[k].start, toks[k].end);
+    let cap = |k: usize| k < n && toks[k].kind == TokenKind::Word && is_cap_word(toks[k].text(text)) && !is_legal_suffix(toks[k].text(text)) && free(k);
+    let gap = |k: usize| &text[toks[k - 1].end..toks[k].start];
+    let mut j = i + 1;
+    while j < n {
+        let w = toks[j].text(text);
+        // Hyphenated part: "Hans-Peter", "al-Malki".
+        if gap(j).is_empty() && matches!(w, "-" | "‐") && j + 1 < n && gap(j + 1).is_empty() && cap(j + 1) {
+            j += 2;
+            continue;
+        }
+        if gap(j) != " " {
+            break;
+        }
+        let initial = w.len() == 1 && w.chars().all(char::is_uppercase) && j + 1 < n && toks[j + 1].text(text) == "." && toks[j + 1].start == toks[j].end;
+        if initial {
+            j += 2;
+            continue;
+        }
+        if PARTICLES.contains(&w) && j + 1 < n {
+            // "da Silva", "al-Malki"
+            if gap(j + 1) == " " && cap(j + 1) {
+                j += 2;
+                continue;
+            }
+            if gap(j + 1).is_empty() && toks[j + 1].text(text) == "-" && j + 2 < n && gap(j + 2).is_empty() && cap(j + 2) {
+                j += 3;
+                continue;
+            }
+            break;
+        }
+        if cap(j) {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    j
+}
+
 #[allow(clippy::too_many_arguments)]
 fn context_entities(
     gaz: &Gazetteer,
@@ -504,35 +773,39 @@ fn context_entities(
     entities: &mut Vec<DocEntity>,
     by_id: &mut FxHashMap<String, usize>,
     anchors: &mut Vec<Anchor>,
+    singles: &mut Vec<(Field, usize, usize)>,
 ) {
     let toks = &seg.tokens;
     let n = toks.len();
     let mut i = 0;
     while i < n {
-        // A run of capitalised words, allowing middle initials ("Charles E. Wilson").
-        if toks[i].kind != TokenKind::Word || !is_cap_word(toks[i].text(text)) || overlaps(covered, field, toks[i].start, toks[i].end) {
+        let acronym_start = toks[i].kind == TokenKind::Word
+            && crate::gazetteer::matcher::is_acronym(toks[i].text(text))
+            && toks[i].text(text).len() >= 2
+            && i + 1 < n
+            && &text[toks[i].end..toks[i + 1].start] == " "
+            && is_cap_word(toks[i + 1].text(text));
+        if toks[i].kind != TokenKind::Word || !(is_cap_word(toks[i].text(text)) || acronym_start) || overlaps(covered, field, toks[i].start, toks[i].end) {
             i += 1;
             continue;
         }
-        let mut j = i + 1;
-        while j < n {
-            let gap = &text[toks[j - 1].end..toks[j].start];
-            if gap != " " {
-                break;
+        let run_end = capitalised_run(text, toks, i, field, covered);
+        // Unknown organisation, company or place named by its head word ("Janco Partners",
+        // "National Cotton Council", "Luxembourg Chamber of Commerce", "Changi Airport").
+        if let Some((kind, s, e, j)) = headed_name(text, toks, i, run_end, field, covered) {
+            let name = text[s..e].trim_start_matches("The ").to_string();
+            let idx = add_context_entity(entities, by_id, kind, &name, Mention { field, start: s, end: e, form: MentionForm::Context });
+            covered.push((field, s, e));
+            if field == Field::Text {
+                anchors.push(Anchor { start: s, end: e, entities: vec![idx], kind: AnchorKind::Name, sentence: sentence_of(seg, s) });
             }
-            let w = toks[j].text(text);
-            let initial = w.len() == 1 && w.chars().all(char::is_uppercase) && j + 1 < n && toks[j + 1].text(text) == "." && toks[j + 1].start == toks[j].end;
-            if initial {
-                j += 2;
-                continue;
-            }
-            if toks[j].kind == TokenKind::Word && is_cap_word(w) && !overlaps(covered, field, toks[j].start, toks[j].end) {
-                j += 1;
-            } else {
-                break;
-            }
+            i = j;
+            continue;
         }
-        let run_end = j;
+        if acronym_start {
+            i += 1;
+            continue;
+        }
         // Unknown company: capitalised run followed by a legal suffix.
         if run_end < n {
             let k = if toks[run_end].text(text) == "," { run_end + 1 } else { run_end };
@@ -548,27 +821,155 @@ fn context_entities(
                 continue;
             }
         }
-        // Person: strip leading non-name words, keep 2-3 name words.
-        let mut a = i;
-        while a < run_end && (NOT_NAME.contains(&toks[a].text(text)) || TITLES.contains(&toks[a].text(text))) {
-            a += 1;
-        }
-        let words: Vec<usize> = (a..run_end).filter(|&t| toks[t].kind == TokenKind::Word && toks[t].text(text).len() > 1).collect();
-        let bad_inside = (a..run_end).any(|t| NOT_NAME.contains(&toks[t].text(text)));
-        if (2..=4).contains(&words.len()) && !bad_inside {
+        if let Some((a, b)) = person_span(gaz, text, toks, i, run_end) {
             let s = toks[a].start;
-            let e = toks[run_end - 1].end;
-            if person_evidence(gaz, text, toks, a, run_end) {
-                let name = &text[s..e];
-                let idx = add_context_entity(entities, by_id, EntityType::Person, name, Mention { field, start: s, end: e, form: MentionForm::Context });
-                covered.push((field, s, e));
-                if field == Field::Text {
-                    anchors.push(Anchor { start: s, end: e, entities: vec![idx], kind: AnchorKind::Name, sentence: sentence_of(seg, s) });
-                }
+            let e = toks[b - 1].end;
+            if b == a + 1 {
+                singles.push((field, s, e));
+                i = run_end.max(i + 1);
+                continue;
+            }
+            let name = &text[s..e];
+            let idx = add_context_entity(entities, by_id, EntityType::Person, name, Mention { field, start: s, end: e, form: MentionForm::Context });
+            covered.push((field, s, e));
+            if field == Field::Text {
+                anchors.push(Anchor { start: s, end: e, entities: vec![idx], kind: AnchorKind::Name, sentence: sentence_of(seg, s) });
             }
         }
         i = run_end.max(i + 1);
     }
+}
+
+/// Last words that make a capitalised run a company name.
+const COMPANY_HEADS: &[&str] = &[
+    "Partners", "Holdings", "Brothers", "Securities", "Capital", "Research", "Software", "Aviation", "Airlines",
+    "Airways", "Media", "Fund", "Investments", "Associates", "Consulting", "Advisors", "Advisers", "Technologies",
+    "Industries", "Enterprises", "Pharmaceuticals", "Communications", "Entertainment", "Studios", "Motors",
+    "Ventures", "Laboratories", "Solutions", "Insurance", "Telecom", "Bancorp", "Financial", "Resources",
+    "Performance", "Logistics", "Shipping", "Mining", "Petroleum", "Chemicals", "Semiconductor", "Steel",
+    "Records", "Publishing", "Broadcasting", "Airline",
+];
+
+/// Last words that make a capitalised run an organisation name.
+const ORG_HEADS: &[&str] = &[
+    "Union", "Council", "College", "University", "Institute", "Association", "Federation", "Foundation",
+    "Society", "Chamber", "Organization", "Organisation", "League", "Alliance", "Coalition", "Academy",
+    "Confederation", "Syndicate", "Network", "Forum", "Club", "Party",
+];
+
+/// Last words that make a capitalised run a place.
+const PLACE_HEADS: &[&str] = &[
+    "Airport", "Stadium", "Arena", "Square", "Bridge", "Island", "Islands", "Valley", "Province", "County",
+    "Peninsula", "Strait", "Desert", "Mountains", "Harbour", "Harbor",
+];
+
+/// A capitalised run ending in a head word ("Partners", "Council", "Airport"), with an
+/// "of/for …" tail for organisations ("Chamber of Commerce") and a place or demonym right
+/// before it ("Luxembourg Chamber of Commerce"). Returns type, byte span and the next token.
+fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: usize, field: Field, covered: &[(Field, usize, usize)]) -> Option<(EntityType, usize, usize, usize)> {
+    let word = |k: usize| toks[k].text(text);
+    // The head is the last word of the run, or of its first part before "of".
+    let mut a = i;
+    while a < run_end && (STOP_LEAD.contains(&word(a))) {
+        a += 1;
+    }
+    if a >= run_end {
+        return None;
+    }
+    let head = word(run_end - 1);
+    let center = matches!(head, "Center" | "Centre") && run_end - a >= 2 && matches!(word(run_end - 2), "Convention" | "Exhibition" | "Conference" | "Trade" | "Shopping" | "Congress");
+    let kind = if COMPANY_HEADS.contains(&head) {
+        EntityType::Company
+    } else if ORG_HEADS.contains(&head) {
+        EntityType::Organization
+    } else if PLACE_HEADS.contains(&head) || center {
+        EntityType::Location
+    } else {
+        return None;
+    };
+    let mut end_tok = run_end;
+    if kind == EntityType::Organization {
+        // "of Commerce", "for Multimedia and Digital Systems", "of São José dos Campos"
+        let mut k = run_end;
+        if k + 1 < toks.len() && matches!(word(k), "of" | "for") && is_cap_word(word(k + 1)) && !overlaps(covered, field, toks[k + 1].start, toks[k + 1].end) {
+            k = capitalised_run(text, toks, k + 1, field, covered);
+            while k + 1 < toks.len() && word(k) == "and" && is_cap_word(word(k + 1)) && !overlaps(covered, field, toks[k + 1].start, toks[k + 1].end) {
+                k = capitalised_run(text, toks, k + 1, field, covered);
+            }
+            end_tok = k;
+        }
+    }
+    // One head word alone is not a name, unless it has a tail ("Chamber of Commerce").
+    let words = (a..end_tok).filter(|&k| toks[k].kind == TokenKind::Word).count();
+    if words < 2 || (end_tok == run_end && run_end - a < 2) {
+        return None;
+    }
+    // Every word but the head a stop word? ("The Union")
+    if (a..run_end - 1).all(|k| NOT_NAME.contains(&word(k))) && end_tok == run_end && kind != EntityType::Organization {
+        return None;
+    }
+    let mut start = toks[a].start;
+    // A place or demonym right before: "Luxembourg Chamber of Commerce", "Russian Organization".
+    if a == i && a > 0 && kind == EntityType::Organization && &text[toks[a - 1].end..toks[a].start] == " " && overlaps(covered, field, toks[a - 1].start, toks[a - 1].end) && is_cap_word(word(a - 1)) {
+        start = toks[a - 1].start;
+    }
+    Some((kind, start, toks[end_tok - 1].end, end_tok))
+}
+
+/// Words that open a capitalised run without being part of the name.
+const STOP_LEAD: &[&str] = &[
+    "The", "A", "An", "This", "That", "These", "Those", "In", "On", "At", "For", "From", "With", "By", "Of", "To",
+    "And", "But", "Or", "As", "If", "When", "While", "After", "Before", "Since", "Until", "Although", "However",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Meanwhile", "Both", "Its",
+    "Their", "His", "Her", "Our", "Former", "Rival", "Analysts", "Shares", "Investment", "Brokerage",
+];
+
+/// The part of the capitalised run `[i, run_end)` that is a person's name, if the context says
+/// it is one. Leading titles and other non-name words are dropped ("Republican Senator Bob
+/// Corker" → "Bob Corker"), as is a leading word before a first name ("Texan Michael
+/// Chicoine"); one word is a name only after a strong title ("President Bush").
+fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: usize, run_end: usize) -> Option<(usize, usize)> {
+    let word = |k: usize| toks[k].text(text);
+    let is_name_word = |k: usize| toks[k].kind == TokenKind::Word && !PARTICLES.contains(&word(k)) && word(k).len() > 1;
+    // Start after the last title or non-name word of the run.
+    let mut a = i;
+    let mut titled = false;
+    for k in i..run_end {
+        if NOT_NAME.contains(&word(k)) || TITLES.contains(&word(k)) {
+            a = k + 1;
+            titled = TITLES.contains(&word(k));
+        }
+    }
+    // Skip "." after "Mr." / initials at the start.
+    while a < run_end && toks[a].kind != TokenKind::Word {
+        a += 1;
+    }
+    if a >= run_end {
+        return None;
+    }
+    // A word before a first name is not part of the name ("Texan Michael Chicoine").
+    if !gaz.is_first_name(word(a)) {
+        if let Some(p) = (a + 1..run_end).find(|&p| is_name_word(p) && gaz.is_first_name(word(p)) && (p + 1..run_end).any(is_name_word)) {
+            a = p;
+        }
+    }
+    let words = (a..run_end).filter(|&k| is_name_word(k)).count();
+    if words == 1 {
+        // One word: only right after a strong title ("President Bush", "Mr. Kvasov").
+        // The title is in the run, or right before it on the same line ("Mr. Kvasov").
+        let prev = a.checked_sub(1).filter(|&p| p >= i || (p + 1 == i && matches!(&text[toks[p].end..toks[i].start], " " | "")));
+        let strong = prev.is_some_and(|p| {
+            STRONG_TITLES.contains(&word(p))
+                || (word(p) == "." && p >= 1 && toks[p - 1].end == toks[p].start && matches!(word(p - 1), "Mr" | "Mrs" | "Ms" | "Dr" | "Prof" | "Sen" | "Rep" | "Gov" | "Gen"))
+        });
+        let w = word(a);
+        let lowercase_rest = w.chars().skip(1).all(|c| c.is_lowercase() || c == '\'' || c == '-');
+        return (strong && run_end == a + 1 && lowercase_rest && !NOT_NAME.contains(&w)).then_some((a, run_end));
+    }
+    if !(2..=5).contains(&words) {
+        return None;
+    }
+    (titled || person_evidence(gaz, text, toks, a, run_end)).then_some((a, run_end))
 }
 
 fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], a: usize, b: usize) -> bool {
@@ -592,7 +993,15 @@ fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], 
     if b < toks.len() && REPORTING.contains(&word(b)) {
         return true;
     }
-    if b + 1 < toks.len() && word(b) == "," && (REPORTING.contains(&word(b + 1)) || matches!(word(b + 1), "who" | "the" | "a" | "an" | "chief" | "CEO" | "chairman" | "president" | "head" | "spokesman" | "spokeswoman" | "director")) {
+    if b + 1 < toks.len() && word(b) == "," && (REPORTING.contains(&word(b + 1)) || matches!(word(b + 1), "who" | "chief" | "CEO" | "chairman" | "president" | "head" | "spokesman" | "spokeswoman" | "director")) {
+        return true;
+    }
+    // ", the chief executive of …", ", a Microsoft security manager": a title in the apposition.
+    if b + 1 < toks.len() && word(b) == "," && matches!(word(b + 1), "the" | "a" | "an") && (b + 2..(b + 7).min(toks.len())).any(|k| (TITLES.contains(&word(k)) && word(k).chars().next().is_some_and(char::is_lowercase)) || PERSON_NOUNS.contains(&word(k))) {
+        return true;
+    }
+    // ", an Indian." / ", a Briton,": a nationality noun alone in apposition.
+    if b + 3 < toks.len() && word(b) == "," && matches!(word(b + 1), "a" | "an") && is_cap_word(word(b + 2)) && matches!(word(b + 3), "." | "," | ";") {
         return true;
     }
     if a >= 1 && REPORTING.contains(&word(a - 1)) {
@@ -637,9 +1046,44 @@ fn link_short_forms(
                 .or_insert(Some(idx));
         }
     }
+    // The first word of a company's longer name ("United" after "United Airlines"), if it is
+    // no other entity's, and not an ordinary word opening a sentence.
+    let mut firsts: FxHashMap<String, Option<usize>> = FxHashMap::default();
+    for (idx, e) in entities.iter().enumerate() {
+        if e.kind != EntityType::Company {
+            continue;
+        }
+        for m in &e.mentions {
+            let s = if m.field == Field::Title { title } else { text };
+            let surface = &s[m.start..m.end];
+            let Some((first, _)) = surface.split_once(' ') else { continue };
+            if !is_cap_word(first) || NOT_NAME.contains(&first) || STOP_LEAD.contains(&first) || TITLES.contains(&first) || surnames.contains_key(first) {
+                continue;
+            }
+            firsts
+                .entry(first.to_string())
+                .and_modify(|v| {
+                    if *v != Some(idx) {
+                        *v = None;
+                    }
+                })
+                .or_insert(Some(idx));
+        }
+    }
     for (field, txt, sg) in [(Field::Title, title, title_seg), (Field::Text, text, seg)] {
-        for t in &sg.tokens {
+        for (ti, t) in sg.tokens.iter().enumerate() {
             if t.kind != TokenKind::Word || overlaps(covered, field, t.start, t.end) {
+                continue;
+            }
+            if let Some(Some(idx)) = firsts.get(t.text(txt)) {
+                let initial = ti == 0 || matches!(sg.tokens[ti - 1].text(txt), "." | "\"" | "“" | ":" | "?" | "!");
+                let next_cap = sg.tokens.get(ti + 1).is_some_and(|n| is_cap_word(n.text(txt)) && &txt[t.end..n.start] == " ");
+                if !initial && !next_cap {
+                    entities[*idx].mentions.push(Mention { field, start: t.start, end: t.end, form: MentionForm::Short });
+                    if field == Field::Text {
+                        anchors.push(Anchor { start: t.start, end: t.end, entities: vec![*idx], kind: AnchorKind::Name, sentence: sentence_of(seg, t.start) });
+                    }
+                }
                 continue;
             }
             if let Some(Some(idx)) = surnames.get(t.text(txt)) {
@@ -746,5 +1190,114 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
             continue;
         }
         anchors.push(Anchor { start, end, entities: chosen, kind, sentence: si });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    fn gaz() -> &'static Gazetteer {
+        static G: OnceLock<Gazetteer> = OnceLock::new();
+        G.get_or_init(|| Gazetteer::embedded().expect("embedded gazetteers load"))
+    }
+
+    fn run(title: &str, text: &str) -> Analysis {
+        let a = Article { id: None, title: (!title.is_empty()).then(|| title.to_string()), text: text.to_string(), published: None, url: None, source: None };
+        analyze(gaz(), &a)
+    }
+
+    /// (id, surfaces in the body text) per entity.
+    fn ents(title: &str, text: &str) -> Vec<(String, Vec<String>)> {
+        let an = run(title, text);
+        an.entities
+            .iter()
+            .map(|e| (e.id.clone(), e.mentions.iter().map(|m| if m.field == Field::Title { title } else { text }[m.start..m.end].to_string()).collect()))
+            .collect()
+    }
+
+    fn has(v: &[(String, Vec<String>)], id: &str, surface: &str) -> bool {
+        v.iter().any(|(i, s)| i == id && s.iter().any(|x| x == surface))
+    }
+
+    #[test]
+    fn legal_suffixes_extend_company_mentions() {
+        let v = ents("", "Samsung Electronics Co., Ltd. said sales rose. Apple Inc. disagreed. PT Astra International Tbk gained.");
+        assert!(v.iter().any(|(i, s)| i.starts_with("company:samsung") && s.iter().any(|x| x == "Samsung Electronics Co., Ltd.")), "{v:?}");
+        assert!(v.iter().any(|(i, s)| i.starts_with("company:apple") && s.iter().any(|x| x == "Apple Inc.")), "{v:?}");
+        assert!(v.iter().any(|(_, s)| s.iter().any(|x| x == "PT Astra International Tbk")), "{v:?}");
+    }
+
+    #[test]
+    fn possessives_all_caps_and_acronym_case() {
+        let v = ents("HUAWEI SUES NOKIA", "Huawei's lawyers met us in the US on Monday.");
+        assert!(has(&v, "company:huawei", "Huawei"), "{v:?}");
+        assert!(has(&v, "company:huawei", "HUAWEI"), "{v:?}");
+        assert!(has(&v, "country:us", "US"), "{v:?}");
+        assert!(!v.iter().any(|(_, s)| s.iter().any(|x| x == "us")), "{v:?}");
+    }
+
+    #[test]
+    fn ordinary_word_names_need_case_and_context() {
+        let v = ents("", "Shoppers bought an apple at the target store. The iPod Mini sold well.");
+        assert!(v.is_empty(), "{v:?}");
+        let v = ents("", "Analysts said Apple and Shell reported higher profits.");
+        assert!(v.iter().any(|(i, _)| i.starts_with("company:apple")), "{v:?}");
+        assert!(v.iter().any(|(i, _)| i.contains("shell")), "{v:?}");
+    }
+
+    #[test]
+    fn colliding_acronym_decided_by_context() {
+        let v = ents("", "The BIS added Huawei to the Entity List, the Commerce Department said, tightening export rules.");
+        assert!(has(&v, "government:us-bureau-of-industry-and-security", "BIS"), "{v:?}");
+        assert!(!v.iter().any(|(i, _)| i.starts_with("person:")), "the Entity List is no person: {v:?}");
+        let v = ents("", "The BIS, the central bank for central banks based in Basel, warned about inflation.");
+        assert!(has(&v, "organization:bis", "BIS"), "{v:?}");
+    }
+
+    #[test]
+    fn short_forms_link_to_the_full_name() {
+        let v = ents("", "General Motors chief executive Mary Barra said GM would cut jobs. Barra added that Samsung Electronics would supply chips; Samsung declined to comment.");
+        assert!(has(&v, "company:general-motors", "GM"), "{v:?}");
+        let barra = v.iter().find(|(i, _)| i == "person:mary-barra").expect("Mary Barra");
+        assert!(barra.1.iter().any(|s| s == "Barra"), "{v:?}");
+        let sam = v.iter().find(|(_, s)| s.iter().any(|x| x == "Samsung Electronics")).expect("Samsung Electronics");
+        assert!(sam.1.iter().any(|s| s == "Samsung"), "{v:?}");
+    }
+
+    #[test]
+    fn people_from_titles_verbs_appositions_and_first_names() {
+        let v = ents(
+            "",
+            "Republican Senator Bob Corker was unhappy. \"No,\" said Alan Fan. Fritz Henderson, the chief executive of the company, spoke. Mr Kvasov argued that Denis Kvasov was right. President Bush agreed.",
+        );
+        for id in ["person:bob-corker", "person:alan-fan", "person:fritz-henderson", "person:denis-kvasov", "person:bush"] {
+            assert!(v.iter().any(|(i, _)| i == id), "{id}: {v:?}");
+        }
+        assert!(has(&v, "person:denis-kvasov", "Kvasov"), "{v:?}");
+        assert!(!v.iter().any(|(i, _)| i.starts_with("location:")), "Henderson is a surname here: {v:?}");
+    }
+
+    #[test]
+    fn unknown_names_from_head_words_and_stock_indices_skipped() {
+        let v = ents("", "An analyst at Janco Partners said the National Cotton Council met at Changi Airport. The Nikkei average fell.");
+        assert!(v.iter().any(|(i, _)| i == "company:janco-partners"), "{v:?}");
+        assert!(v.iter().any(|(i, _)| i == "organization:national-cotton-council"), "{v:?}");
+        assert!(v.iter().any(|(i, _)| i == "location:changi-airport"), "{v:?}");
+        assert!(!v.iter().any(|(_, s)| s.iter().any(|x| x == "Nikkei")), "{v:?}");
+    }
+
+    #[test]
+    fn nominal_references_resolve_to_companies() {
+        let text = "Huawei sued Nokia on Monday. The two network equipment makers have fought for years. The Chinese giant said it would win.";
+        let an = run("", text);
+        let ids = |a: &Anchor| a.entities.iter().map(|&e| an.entities[e].id.clone()).collect::<Vec<_>>();
+        let two = an.anchors.iter().find(|a| text[a.start..a.end].starts_with("The two")).expect("the two makers anchored");
+        let mut got = ids(two);
+        got.sort();
+        assert_eq!(got, vec!["company:huawei".to_string(), "company:nokia".to_string()]);
+        let giant = an.anchors.iter().find(|a| text[a.start..a.end].contains("giant")).expect("the Chinese giant anchored");
+        assert_eq!(ids(giant), vec!["company:huawei".to_string()]);
     }
 }

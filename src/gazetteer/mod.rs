@@ -239,8 +239,57 @@ impl Gazetteer {
 
     /// Counts per type and alias collisions, for `gazette gazetteer check`.
     pub fn report(&self) -> CheckReport {
+        report_entries(&self.entries)
+    }
+
+    /// Checks gazetteer files without stopping at the first problem: every problem as
+    /// `path:line: message`, plus counts per type and alias collisions of the entries that
+    /// did load. `dir: None` checks the embedded files.
+    pub fn check(dir: Option<&Path>) -> (Vec<Problem>, CheckReport) {
+        let sources: Vec<(String, String)> = match dir {
+            None => embedded_files().0.iter().map(|(n, c)| (format!("<embedded>/gazetteers/{n}"), c.to_string())).collect(),
+            Some(d) => {
+                let mut problems = Vec::new();
+                let mut sources = Vec::new();
+                match std::fs::read_dir(d) {
+                    Err(e) => problems.push(Problem { path: d.display().to_string(), line: 0, message: format!("cannot read gazetteer directory: {e}") }),
+                    Ok(rd) => {
+                        let mut paths: Vec<_> = rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "tsv")).collect();
+                        paths.sort();
+                        if paths.is_empty() {
+                            problems.push(Problem { path: d.display().to_string(), line: 0, message: "no *.tsv gazetteer files in directory".into() });
+                        }
+                        for p in paths {
+                            match std::fs::read(&p).map(String::from_utf8) {
+                                Ok(Ok(s)) => sources.push((p.display().to_string(), s)),
+                                Ok(Err(e)) => problems.push(Problem { path: p.display().to_string(), line: 0, message: format!("not UTF-8: {e}") }),
+                                Err(e) => problems.push(Problem { path: p.display().to_string(), line: 0, message: format!("cannot read: {e}") }),
+                            }
+                        }
+                    }
+                }
+                if !problems.is_empty() {
+                    return (problems, CheckReport::default());
+                }
+                sources
+            }
+        };
+        let mut entries = Vec::new();
+        let mut problems = Vec::new();
+        for (path, content) in &sources {
+            if path.ends_with(".tsv") {
+                load::parse_file(path, content, &mut entries, &mut problems);
+            }
+        }
+        load::check_entries(&entries, &mut problems);
+        (problems, report_entries(&entries))
+    }
+}
+
+fn report_entries(entries: &[Entry]) -> CheckReport {
+    {
         let mut counts: FxHashMap<String, usize> = FxHashMap::default();
-        for e in &self.entries {
+        for e in entries {
             let key = match &e.subtype {
                 Some(s) if s == "automaker" || s == "media" => format!("{}/{}", e.kind.as_str(), s),
                 _ => e.kind.as_str().to_string(),
@@ -251,7 +300,7 @@ impl Gazetteer {
         counts.sort();
         let mut owners: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut buf = String::new();
-        for (i, e) in self.entries.iter().enumerate() {
+        for (i, e) in entries.iter().enumerate() {
             for a in std::iter::once(&e.name).chain(e.aliases.iter()) {
                 let toks = crate::segment::tokenize(a.trim_start_matches('='));
                 let mut k = String::new();
@@ -270,8 +319,8 @@ impl Gazetteer {
         let mut keys: Vec<_> = owners.into_iter().filter(|(_, v)| v.len() > 1).collect();
         keys.sort();
         for (k, v) in keys {
-            let first = self.entry(v[0]);
-            let others: Vec<String> = v[1..].iter().map(|&i| self.entry(i).id.clone()).collect();
+            let first = &entries[v[0] as usize];
+            let others: Vec<String> = v[1..].iter().map(|&i| entries[i as usize].id.clone()).collect();
             collisions.push(Problem {
                 path: first.path.clone(),
                 line: first.line,

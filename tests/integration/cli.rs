@@ -123,3 +123,38 @@ fn embedded_gazetteers_check_clean() {
     let out = run(&["gazetteer", "check"], b"");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn gazetteer_check_reports_every_problem_notes_and_counts() {
+    let dir = std::env::temp_dir().join(format!("gazette-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let h = "id\tname\ttype\tsubtype\tcountry\tparent\taliases\tdemonyms\twikidata\tticker\tisin\tcik\n";
+    std::fs::write(
+        dir.join("a.tsv"),
+        format!("{h}company:a\tAcme\tcompany\t\tUS\t\tACM\t\t\t\t\t\nBad Id\tB\tcompany\t\t\t\t\t\t\t\t\t\ncompany:c\tC\tcompany\t\t\tcompany:nope\t\t\t\t\t\t\ncompany:a\tAcme Again\tcompany\t\t\t\t\t\t\t\t\t\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("b.tsv"), format!("{h}organization:acm\tAssociation for Computing Machinery\torganization\t\tUS\t\tACM\t\t\t\t\t\n")).unwrap();
+    let out = run(&["gazetteer", "check", dir.to_str().unwrap()], b"");
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(s.contains("a.tsv:3: bad id"), "{s}");
+    assert!(s.contains("a.tsv:4:") && s.contains("unknown parent `company:nope`"), "{s}");
+    assert!(s.contains("a.tsv:5: duplicate id `company:a`"), "{s}");
+    assert!(s.contains("note: alias `acm`"), "{s}");
+    assert!(s.lines().any(|l| l.trim_start().starts_with("company") && l.trim_end().ends_with('3')), "{s}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn gazetteer_lookup_explains_hits() {
+    let out = run(&["gazetteer", "lookup", "MERCEDES BENZ's"], b"");
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{s}");
+    assert!(s.contains("normalised key `mercedes benz`") && s.contains("company:mercedes-benz"), "{s}");
+    let out = run(&["gazetteer", "lookup", "BIS"], b"");
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("government:us-bureau-of-industry-and-security") && s.contains("organization:bis") && s.contains("Exact"), "{s}");
+    let out = run(&["gazetteer", "lookup", "zzqx"], b"");
+    assert!(!out.status.success());
+}

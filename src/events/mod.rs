@@ -158,12 +158,12 @@ fn negation() -> &'static Regex {
 
 fn hypothetical() -> &'static Regex {
     static C: OnceLock<Regex> = OnceLock::new();
-    re(&C, r"(?i)\b(?:may|might|could|would|should|if|unless|whether|possible|possibly|potential|potentially|likely|threat(?:en(?:s|ed|ing)?)?|risk(?:s|ing)?|fac(?:e|es|ing)\s+(?:a\s+)?(?:possible\s+)?)\b")
+    re(&C, r"(?i)\b(?:may|might|could|would|should|if|unless|whether|possible|possibly|potential|potentially|likely|threat(?:en(?:s|ed|ing)?)?|risk(?:s|ing)?|fac(?:e|es|ing)\s+(?:possible|potential)|rumou?r(?:s|ed)?|speculat\w*|fear(?:s|ed|ing)?)\b")
 }
 
 fn planned() -> &'static Regex {
     static C: OnceLock<Regex> = OnceLock::new();
-    re(&C, r"(?i)\b(?:consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|talks?|negotiat\w+|propos\w+|seek(?:s|ing)?|sought|want(?:s|ed)?|hop(?:e|es|ed|ing)|aim(?:s|ed|ing)?|expect(?:s|ed)?|prepar\w+|explor\w+|call(?:s|ed)? for|urg(?:e|es|ed))\b")
+    re(&C, r"(?i)\b(?:consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|talks?|negotiat(?:e|es|ing|ions?)|propos\w+|seek(?:s|ing)?|sought|want(?:s|ed)?|hop(?:e|es|ed|ing)|aim(?:s|ed|ing)?|expect(?:s|ed)?|prepar\w+|explor\w+|call(?:s|ed)? for|urg(?:e|es|ed)|discuss\w*|studying|look(?:s|ing)? (?:at|into)|push(?:es|ing|ed)? for|lobb\w+|ask(?:s|ed|ing)?|plead\w*|demand(?:s|ed|ing)?|request(?:s|ed|ing)?)\b")
 }
 
 fn reported() -> &'static Regex {
@@ -213,11 +213,12 @@ fn is_possessive(s: &str) -> bool {
     matches!(s, "its" | "Its" | "our" | "Our" | "their" | "Their")
 }
 
-fn groups(text: &str, anchors: &[Anchor]) -> Vec<Group> {
+fn groups_of(text: &str, anchors: &[Anchor]) -> Vec<Group> {
     let mut out: Vec<Group> = Vec::new();
     for (i, a) in anchors.iter().enumerate() {
         if let Some(g) = out.last_mut() {
-            if a.start >= g.end && joiner().is_match(&text[g.end..a.start]) {
+            let poss = is_possessive(&text[a.start..a.end]);
+            if a.start >= g.end && !poss && !g.possessive_only && joiner().is_match(&text[g.end..a.start]) {
                 g.end = g.end.max(a.end);
                 g.members.push(i);
                 g.demonym_only &= a.kind == AnchorKind::Demonym;
@@ -297,7 +298,11 @@ impl EventEngine {
             let s = &an.seg.sentences[si];
             let lo = anchors.partition_point(|a| a.start < s.start);
             let hi = anchors.partition_point(|a| a.start < s.end);
-            self.sentence_events(text, Field::Text, (s.start, s.end), &anchors[lo..hi], rules, an, published, &mut events);
+            let prev = match si.checked_sub(1).and_then(|p| an.seg.sentences.get(p)) {
+                Some(p) => &anchors[anchors.partition_point(|a| a.start < p.start)..lo],
+                None => &anchors[..0],
+            };
+            self.sentence_events(text, Field::Text, (s.start, s.end), (&anchors[lo..hi], prev), rules, an, published, &mut events);
         }
 
         // The title, as one more sentence with its own name anchors.
@@ -314,7 +319,7 @@ impl EventEngine {
                     }
                 }
                 ta.sort_by_key(|a| (a.start, a.end));
-                self.sentence_events(title, Field::Title, (0, title.len()), &ta, &rules, an, published, &mut events);
+                self.sentence_events(title, Field::Title, (0, title.len()), (&ta, &[]), &rules, an, published, &mut events);
             }
         }
         merge_events(events)
@@ -326,14 +331,14 @@ impl EventEngine {
         text: &str,
         field: Field,
         (ss, se): (usize, usize),
-        anchors: &[Anchor],
+        (anchors, prev): (&[Anchor], &[Anchor]),
         rule_ids: &[usize],
         an: &Analysis,
         published: Option<dates::Ymd>,
         out: &mut Vec<Event>,
     ) {
         let sentence = &text[ss..se];
-        let groups = groups(text, anchors);
+        let groups = groups_of(text, anchors);
         for &ri in rule_ids {
             let rule = &self.rules[ri];
             if rule.requires.as_ref().is_some_and(|r| !r.is_match(sentence)) {
@@ -344,7 +349,7 @@ impl EventEngine {
             }
             for m in rule.trigger.find_iter(sentence) {
                 let (ts, te) = (ss + m.start(), ss + m.end());
-                if let Some(ev) = self.fill(rule, text, field, (ss, se), (ts, te), anchors, &groups, an, published) {
+                if let Some(ev) = self.fill(rule, text, field, (ss, se), (ts, te), (anchors, prev), &groups, an, published) {
                     out.push(ev);
                 }
             }
@@ -359,41 +364,34 @@ impl EventEngine {
         field: Field,
         (ss, se): (usize, usize),
         (ts, te): (usize, usize),
-        anchors: &[Anchor],
+        (anchors, prev): (&[Anchor], &[Anchor]),
         groups: &[Group],
         an: &Analysis,
         published: Option<dates::Ymd>,
     ) -> Option<Event> {
         // Clause bounds around the trigger.
-        let left = clause_breaker().find_iter(&text[ss..ts]).last().map_or(ss, |m| ss + m.end());
-        let right = clause_breaker().find(&text[te..se]).map_or(se, |m| te + m.start());
+        let left = clause_breaks(&text[ss..ts]).last().map_or(ss, |m| ss + m.1);
+        let right = clause_breaks(&text[te..se]).next().map_or(se, |m| te + m.0);
         let before = &text[left..ts];
-        let passive = passive_before().is_match(before);
+        let passive = passive_before().is_match(before) && is_participle(&text[ts..te]);
         let mut args: Vec<Argument> = Vec::new();
         let ev_type = rule.event_type.as_str();
 
-        let push_group = |g: &Group, role: &str, args: &mut Vec<Argument>| {
-            let mut added = false;
-            for &ai in &g.members {
-                let a = &anchors[ai];
-                for &e in &a.entities {
-                    if role_accepts(ev_type, role, an.entities[e].kind) && !args.iter().any(|x| x.entity == e && x.role == role) {
-                        args.push(Argument { role: role.to_string(), entity: e, field, start: a.start, end: a.end, via: a.kind });
-                        added = true;
-                    }
-                }
-            }
-            added
+        // A slot may name several roles (`company|person`): each entity takes the first
+        // role that accepts its type.
+        let push_group = |g: &Group, roles: &str, args: &mut Vec<Argument>| {
+            push_anchors(g.members.iter().map(|&ai| &anchors[ai]), roles, ev_type, an, field, args)
         };
 
         // premod and inside.
+        let mut premod_group: Option<usize> = None;
         if let Some(role) = rule.role("premod") {
             if let Some(g) = groups.iter().rev().find(|g| g.end <= ts && g.start >= left) {
                 let gap = &text[g.end..ts];
                 static PREMOD: OnceLock<Regex> = OnceLock::new();
                 let ok = re(&PREMOD, r"^(?:'s|’s|\)|\s|-)*(?:[a-z][a-z-]*\s+){0,2}$").is_match(gap) && gap.len() <= 30;
-                if ok {
-                    push_group(g, role, &mut args);
+                if ok && push_group(g, role, &mut args) {
+                    premod_group = Some(g.start);
                 }
             }
         }
@@ -405,15 +403,20 @@ impl EventEngine {
         // subject / passive subject.
         let subject_role = if passive { rule.role("passive") } else { rule.role("subject") };
         if let Some(role) = subject_role {
-            for g in groups.iter().rev().filter(|g| g.end <= ts && g.start >= left) {
+            for (gi, g) in groups.iter().enumerate().rev().filter(|(_, g)| g.end <= ts && g.start >= left) {
                 if g.demonym_only || g.possessive_only || preposition_before().is_match(&text[left..g.start]) {
                     continue;
                 }
                 // A premodifier of the trigger is not its subject ("US sanctions").
-                if rule.role("premod").is_some() && text[g.end..ts].len() <= 4 && !passive {
+                if premod_group == Some(g.start) && !passive {
                     continue;
                 }
                 if push_group(g, role, &mut args) {
+                    let mut k = gi;
+                    while let Some(j) = coordinated(text, groups, k, false).filter(|&j| groups[j].start >= left) {
+                        push_group(&groups[j], role, &mut args);
+                        k = j;
+                    }
                     break;
                 }
             }
@@ -421,7 +424,7 @@ impl EventEngine {
         // object.
         if let Some(role) = rule.role("object") {
             if !passive {
-                for g in groups.iter().filter(|g| g.start >= te && g.end <= right) {
+                for (gi, g) in groups.iter().enumerate().filter(|(_, g)| g.start >= te && g.end <= right) {
                     let gap = &text[te..g.start];
                     if gap.len() > 60 || preposition_inside().is_match(gap) {
                         break;
@@ -430,6 +433,11 @@ impl EventEngine {
                         continue;
                     }
                     if push_group(g, role, &mut args) {
+                        let mut k = gi;
+                        while let Some(j) = coordinated(text, groups, k, true).filter(|&j| groups[j].end <= right) {
+                            push_group(&groups[j], role, &mut args);
+                            k = j;
+                        }
                         break;
                     }
                 }
@@ -438,19 +446,26 @@ impl EventEngine {
         // prepositions.
         for (slot, prep, role) in &rule.preps {
             let window_end = if slot == "by" { right.max(te) } else { right };
-            let Some(pm) = prep.find(&text[te.min(window_end)..window_end]) else { continue };
+            // From the trigger's start: a trigger may end with its preposition ("tariffs on").
+            let Some(pm) = prep.find(&text[ts.min(window_end)..window_end]) else { continue };
             let role = role.as_str();
-            let p_end = te + pm.end();
+            let p_end = ts + pm.end();
             let mut found = false;
-            for g in groups.iter().filter(|g| g.start >= p_end && g.end <= window_end) {
+            for (gi, g) in groups.iter().enumerate().filter(|(_, g)| g.start >= p_end && g.end <= window_end) {
                 let gap = &text[p_end..g.start];
                 if gap.len() > 90 {
                     break;
                 }
-                if g.demonym_only || g.possessive_only {
+                // "tariffs on Chinese tyres": a demonym after the preposition names the target.
+                if (g.demonym_only && role != "target") || g.possessive_only {
                     continue;
                 }
                 if push_group(g, role, &mut args) {
+                    let mut k = gi;
+                    while let Some(j) = coordinated(text, groups, k, true).filter(|&j| groups[j].end <= window_end) {
+                        push_group(&groups[j], role, &mut args);
+                        k = j;
+                    }
                     found = true;
                     break;
                 }
@@ -466,28 +481,40 @@ impl EventEngine {
                 }
             }
         }
+        // Fallback roles: the nearest group of the sentence the role accepts; else, when the
+        // sentence refers back ("The deal ...", "The company ..."), the previous sentence.
+        for role in &rule.fallback {
+            if args.iter().any(|a| &a.role == role) {
+                continue;
+            }
+            let mut order: Vec<&Group> = groups.iter().filter(|g| !g.demonym_only && (g.end <= ts || g.start >= te)).collect();
+            order.sort_by_key(|g| if g.end <= ts { 2 * (ts - g.end) } else { 2 * (g.start - te) + 1 });
+            let mut found = false;
+            for g in order {
+                if push_group(g, role, &mut args) {
+                    found = true;
+                    break;
+                }
+            }
+            if !found && anaphoric_start().is_match(&text[ss..ts]) {
+                let pgroups = groups_of(text, prev);
+                let mut n = 0;
+                for g in pgroups.iter().filter(|g| !g.demonym_only && !g.possessive_only) {
+                    if push_anchors(g.members.iter().map(|&ai| &prev[ai]), role, ev_type, an, field, &mut args) {
+                        n += 1;
+                        if n >= 2 {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
         if args.len() < rule.min_args {
             return None;
         }
+        add_government_countries(an, &mut args);
 
-        // Polarity and modality from the clause before the trigger.
-        let near = |n: usize| {
-            let mut b = ts.saturating_sub(n).max(left);
-            while !text.is_char_boundary(b) {
-                b += 1;
-            }
-            &text[b..ts]
-        };
-        let polarity = if negation().is_match(near(40)) { Polarity::Negative } else { Polarity::Positive };
-        let modality = if hypothetical().is_match(near(45)) {
-            Modality::Hypothetical
-        } else if planned().is_match(near(50)) {
-            Modality::Planned
-        } else if reported().is_match(&text[ss..se]) {
-            Modality::Reported
-        } else {
-            Modality::Asserted
-        };
+        let (polarity, modality) = polarity_modality(&text[ss..se], &text[left..ts], &text[ts..te], &text[te..right.max(te)]);
         let dates = dates::find_dates(&text[ss..se], published);
         let date = dates
             .iter()
@@ -566,6 +593,119 @@ impl EventEngine {
     }
 }
 
+
+/// Clause boundaries in `s` as byte ranges; "has since", "ever since" are adverbs, not
+/// boundaries.
+fn clause_breaks(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    static ADV: OnceLock<Regex> = OnceLock::new();
+    let adv = re(&ADV, r"(?i)\b(?:has|have|had|ever|long|not)\s+$");
+    clause_breaker().find_iter(s).filter(move |m| !(m.as_str().eq_ignore_ascii_case("since") && adv.is_match(&s[..m.start()]))).map(|m| (m.start(), m.end()))
+}
+
+/// Whether a trigger starts with a past participle (so "is/was X" before it is passive).
+fn is_participle(trigger: &str) -> bool {
+    let w = trigger.split(|c: char| !c.is_alphanumeric() && c != '-').find(|w| !w.is_empty()).unwrap_or("").to_ascii_lowercase();
+    w.ends_with("ed")
+        || w.ends_with("en")
+        || matches!(w.as_str(), "bought" | "sold" | "hit" | "cut" | "led" | "held" | "won" | "struck" | "brought" | "sought" | "made" | "laid" | "paid" | "shut" | "set" | "put" | "told" | "barred" | "banned" | "fined" | "sued" | "hurt" | "sent" | "left" | "caught" | "slapped" | "granted" | "awarded" | "named" | "appointed" | "chosen" | "elected" | "ousted" | "dismissed" | "fired" | "replaced" | "removed")
+}
+
+/// Groups coordinated with group `i` by "and its owner", "and rival", ", its parent": an
+/// apposition-like conjunct that the joiner did not join.
+fn coordinated(text: &str, groups: &[Group], i: usize, forward: bool) -> Option<usize> {
+    static CO: OnceLock<Regex> = OnceLock::new();
+    let co = re(&CO, r"^\s*,?\s*(?:and|or|as well as|plus)\s+(?:its|their|his|her|the|a|an)?\s*(?:[a-z][\w-]*\s+){0,3}$");
+    let j = if forward { (i + 1..groups.len()).find(|&j| !groups[j].possessive_only)? } else { (0..i).rev().find(|&j| !groups[j].possessive_only)? };
+    let (a, b) = if forward { (&groups[i], groups.get(j)?) } else { (groups.get(j)?, &groups[i]) };
+    (b.start >= a.end && co.is_match(&text[a.end..b.start]) && !groups[j].possessive_only).then_some(j)
+}
+
+/// The first `n` bytes of `s` (at a char boundary).
+fn tail_head(s: &str, n: usize) -> &str {
+    let mut e = n.min(s.len());
+    while !s.is_char_boundary(e) {
+        e -= 1;
+    }
+    &s[..e]
+}
+
+/// The last `n` bytes of `s` (at a char boundary).
+fn tail(s: &str, n: usize) -> &str {
+    let mut b = s.len().saturating_sub(n);
+    while !s.is_char_boundary(b) {
+        b += 1;
+    }
+    &s[b..]
+}
+
+fn reported_would() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"(?i)\b(?:said|says|announced|confirmed|stated|added|told\s+\S+|revealed|disclosed)\s+(?:on\s+\w+\s+|last\s+\w+\s+)?(?:that\s+)?(?:\S+\s+){0,4}$")
+}
+
+/// Polarity and modality of an event from its sentence and the clause text before its
+/// trigger (`before`). A decision announced in reported speech ("said it would cut") is
+/// counted; modal verbs, conditionals, threats and risks are hypothetical; talks,
+/// considerations, proposals and hopes are planned.
+pub fn polarity_modality(sentence: &str, before: &str, trigger: &str, after: &str) -> (Polarity, Modality) {
+    static AFTER: OnceLock<Regex> = OnceLock::new();
+    let modal_after = re(&AFTER, r"(?i)^\W*(?:\S+\s+){0,2}?(?:could|may|might|would)\s+(?:\w+\s+)?(?:follow|come|be|go|happen|result)\b");
+    let polarity = if negation().is_match(tail(before, 40)) || negation().is_match(trigger) { Polarity::Negative } else { Polarity::Positive };
+    let near = tail(before, 45);
+    let hypo = hypothetical().find_iter(near).any(|m| {
+        let w = m.as_str().to_ascii_lowercase();
+        !(w == "would" || w == "will") || !reported_would().is_match(&near[..m.start()])
+    });
+    let hypo = hypo || modal_after.is_match(tail_head(after, 40)) || hypothetical().find_iter(trigger).any(|m| !m.as_str().eq_ignore_ascii_case("will"));
+    let modality = if hypo {
+        Modality::Hypothetical
+    } else if planned().is_match(tail(before, 50)) {
+        Modality::Planned
+    } else if reported().is_match(sentence) {
+        Modality::Reported
+    } else {
+        Modality::Asserted
+    };
+    (polarity, modality)
+}
+
+/// Pushes the anchors' entities under the first of `roles` (`a|b`) that accepts each type.
+fn push_anchors<'a>(anchors: impl Iterator<Item = &'a Anchor>, roles: &str, ev_type: &str, an: &Analysis, field: Field, args: &mut Vec<Argument>) -> bool {
+    let mut added = false;
+    for a in anchors {
+        for &e in &a.entities {
+            let Some(role) = roles.split('|').find(|r| role_accepts(ev_type, r, an.entities[e].kind)) else { continue };
+            if !args.iter().any(|x| x.entity == e && x.role == role) {
+                args.push(Argument { role: role.to_string(), entity: e, field, start: a.start, end: a.end, via: a.kind });
+                added = true;
+            }
+        }
+    }
+    added
+}
+
+/// A sentence that opens by referring back to something just named.
+fn anaphoric_start() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"^\W*(?:(?:The|This|That|Under the|As part of the)\s+(?:\w+\s+){0,2}?(?:deal|agreement|acquisition|merger|takeover|purchase|contract|partnership|sale|bid|offer|transaction|combination|pact|settlement|fine|penalty|ban|sanctions|move|decision)s?\b|(?:It|They|The company|The firm|The group)\b)")
+}
+
+/// Government actors: the country behind a named body is given too (ANNOTATION.md).
+fn add_government_countries(an: &Analysis, args: &mut Vec<Argument>) {
+    let mut extra = Vec::new();
+    for a in args.iter() {
+        let e = &an.entities[a.entity];
+        if e.kind != EntityType::Government {
+            continue;
+        }
+        let Some(code) = e.country.as_deref() else { continue };
+        let Some(ci) = an.entities.iter().position(|c| c.kind == EntityType::Country && c.country.as_deref() == Some(code)) else { continue };
+        if !args.iter().chain(extra.iter()).any(|x: &Argument| x.entity == ci && x.role == a.role) {
+            extra.push(Argument { entity: ci, ..a.clone() });
+        }
+    }
+    args.extend(extra);
+}
 
 fn parse_number(n: &str) -> Option<u64> {
     let words = [("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("seven", 7), ("eight", 8), ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12), ("fifteen", 15), ("twenty", 20), ("thirty", 30)];

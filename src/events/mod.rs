@@ -191,7 +191,8 @@ fn role_accepts(event_type: &str, role: &str, t: EntityType) -> bool {
         "target" => t != Person || event_type.starts_with("sanction"),
         "licensor" | "licensee" | "collector" | "payer" => matches!(t, Company | Organization),
         "parties" => matches!(t, Company | Organization | Government | Country),
-        "acquirer" | "seller" | "investor" => matches!(t, Company | Organization | Government | Country | Person),
+        "acquirer" | "seller" => matches!(t, Company | Organization | Government | Person),
+        "investor" => matches!(t, Company | Organization | Government | Country | Person),
         "acquired" | "investee" => matches!(t, Company | Organization),
         "plaintiff" | "defendant" => matches!(t, Company | Organization | Government | Country | Person),
         _ => t != Location,
@@ -213,12 +214,19 @@ fn is_possessive(s: &str) -> bool {
     matches!(s, "its" | "Its" | "our" | "Our" | "their" | "Their")
 }
 
-fn groups_of(text: &str, anchors: &[Anchor]) -> Vec<Group> {
+fn groups_of(text: &str, anchors: &[Anchor], an: &Analysis) -> Vec<Group> {
+    let place = |a: &Anchor| a.entities.first().is_some_and(|&e| matches!(an.entities[e].kind, EntityType::Country | EntityType::Location));
     let mut out: Vec<Group> = Vec::new();
     for (i, a) in anchors.iter().enumerate() {
         if let Some(g) = out.last_mut() {
             let poss = is_possessive(&text[a.start..a.end]);
-            if a.start >= g.end && !poss && !g.possessive_only && joiner().is_match(&text[g.end..a.start]) {
+            let gap = if a.start >= g.end { &text[g.end..a.start] } else { "" };
+            // "between Japan and the United States, Japan Airlines has been fined": a bare
+            // comma between a place and an organisation is a clause edge, not a list.
+            let last = &anchors[*g.members.last().unwrap_or(&i)];
+            let comma_only = gap.contains(',') && !gap.contains("and") && !gap.contains('&') && !gap.contains("or") && !gap.contains('(');
+            let mixed = comma_only && place(last) != place(a);
+            if a.start >= g.end && !poss && !g.possessive_only && !mixed && joiner().is_match(gap) {
                 g.end = g.end.max(a.end);
                 g.members.push(i);
                 g.demonym_only &= a.kind == AnchorKind::Demonym;
@@ -338,7 +346,7 @@ impl EventEngine {
         out: &mut Vec<Event>,
     ) {
         let sentence = &text[ss..se];
-        let groups = groups_of(text, anchors);
+        let groups = groups_of(text, anchors, an);
         for &ri in rule_ids {
             let rule = &self.rules[ri];
             if rule.requires.as_ref().is_some_and(|r| !r.is_match(sentence)) {
@@ -380,7 +388,7 @@ impl EventEngine {
         // A slot may name several roles (`company|person`): each entity takes the first
         // role that accepts its type.
         let push_group = |g: &Group, roles: &str, args: &mut Vec<Argument>| {
-            push_anchors(g.members.iter().map(|&ai| &anchors[ai]), roles, ev_type, an, field, args)
+            push_anchors(text, g.members.iter().map(|&ai| &anchors[ai]), roles, ev_type, an, field, args)
         };
 
         // premod and inside.
@@ -409,7 +417,7 @@ impl EventEngine {
                 }
                 // A premodifier of the trigger is not its subject ("US sanctions").
                 if premod_group == Some(g.start) && !passive {
-                    continue;
+                    break;
                 }
                 if push_group(g, role, &mut args) {
                     let mut k = gi;
@@ -429,7 +437,7 @@ impl EventEngine {
                     if gap.len() > 60 || preposition_inside().is_match(gap) {
                         break;
                     }
-                    if g.demonym_only || g.possessive_only {
+                    if g.demonym_only || g.possessive_only || genitive_head(text, groups, gi).is_some_and(|h| groups[h].end <= right) {
                         continue;
                     }
                     if push_group(g, role, &mut args) {
@@ -451,10 +459,18 @@ impl EventEngine {
             let role = role.as_str();
             let p_end = ts + pm.end();
             let mut found = false;
+            // A preposition far past the trigger attaches to something else.
+            if ts + pm.start() > te + 60 {
+                continue;
+            }
             for (gi, g) in groups.iter().enumerate().filter(|(_, g)| g.start >= p_end && g.end <= window_end) {
                 let gap = &text[p_end..g.start];
                 if gap.len() > 90 {
                     break;
+                }
+                // "by India's Tata": the possessor modifies the head that follows.
+                if genitive_head(text, groups, gi).is_some_and(|h| groups[h].end <= window_end) {
+                    continue;
                 }
                 // "tariffs on Chinese tyres": a demonym after the preposition names the target.
                 if (g.demonym_only && role != "target") || g.possessive_only {
@@ -497,10 +513,10 @@ impl EventEngine {
                 }
             }
             if !found && anaphoric_start().is_match(&text[ss..ts]) {
-                let pgroups = groups_of(text, prev);
+                let pgroups = groups_of(text, prev, an);
                 let mut n = 0;
                 for g in pgroups.iter().filter(|g| !g.demonym_only && !g.possessive_only) {
-                    if push_anchors(g.members.iter().map(|&ai| &prev[ai]), role, ev_type, an, field, &mut args) {
+                    if push_anchors(text, g.members.iter().map(|&ai| &prev[ai]), role, ev_type, an, field, &mut args) {
                         n += 1;
                         if n >= 2 {
                             break;
@@ -610,12 +626,21 @@ fn is_participle(trigger: &str) -> bool {
         || matches!(w.as_str(), "bought" | "sold" | "hit" | "cut" | "led" | "held" | "won" | "struck" | "brought" | "sought" | "made" | "laid" | "paid" | "shut" | "set" | "put" | "told" | "barred" | "banned" | "fined" | "sued" | "hurt" | "sent" | "left" | "caught" | "slapped" | "granted" | "awarded" | "named" | "appointed" | "chosen" | "elected" | "ousted" | "dismissed" | "fired" | "replaced" | "removed")
 }
 
+/// The group that group `i` modifies as a possessor ("India's steelmaker Tata Steel").
+fn genitive_head(text: &str, groups: &[Group], i: usize) -> Option<usize> {
+    static GEN: OnceLock<Regex> = OnceLock::new();
+    let gen = re(&GEN, r"^(?:'s|’s|')\s+(?:[a-z][\w-]*\s+){0,3}$");
+    let j = i + 1;
+    let next = groups.get(j)?;
+    (next.start >= groups[i].end && gen.is_match(&text[groups[i].end..next.start])).then_some(j)
+}
+
 /// Groups coordinated with group `i` by "and its owner", "and rival", ", its parent": an
 /// apposition-like conjunct that the joiner did not join.
 fn coordinated(text: &str, groups: &[Group], i: usize, forward: bool) -> Option<usize> {
     static CO: OnceLock<Regex> = OnceLock::new();
-    let co = re(&CO, r"^\s*,?\s*(?:and|or|as well as|plus)\s+(?:its|their|his|her|the|a|an)?\s*(?:[a-z][\w-]*\s+){0,3}$");
-    let j = if forward { (i + 1..groups.len()).find(|&j| !groups[j].possessive_only)? } else { (0..i).rev().find(|&j| !groups[j].possessive_only)? };
+    let co = re(&CO, r"^\s*,?\s*(?:and|or|as well as|plus)\s+(?:its|their|his|her|the|a|an)?\s*(?:[\w-]+\s+){0,3}$");
+    let j = if forward { (i + 1..groups.len()).find(|&j| !groups[j].possessive_only && !groups[j].demonym_only)? } else { (0..i).rev().find(|&j| !groups[j].possessive_only && !groups[j].demonym_only)? };
     let (a, b) = if forward { (&groups[i], groups.get(j)?) } else { (groups.get(j)?, &groups[i]) };
     (b.start >= a.end && co.is_match(&text[a.end..b.start]) && !groups[j].possessive_only).then_some(j)
 }
@@ -670,10 +695,18 @@ pub fn polarity_modality(sentence: &str, before: &str, trigger: &str, after: &st
 }
 
 /// Pushes the anchors' entities under the first of `roles` (`a|b`) that accepts each type.
-fn push_anchors<'a>(anchors: impl Iterator<Item = &'a Anchor>, roles: &str, ev_type: &str, an: &Analysis, field: Field, args: &mut Vec<Argument>) -> bool {
+fn push_anchors<'a>(text: &str, anchors: impl Iterator<Item = &'a Anchor>, roles: &str, ev_type: &str, an: &Analysis, field: Field, args: &mut Vec<Argument>) -> bool {
     let mut added = false;
     for a in anchors {
+        // "US$110 million" names a currency; "Lucent (USA)" glosses where a company is.
+        let glossed = text[..a.start].ends_with('(') && text[a.end..].starts_with(')');
+        if text[a.end..].starts_with('$') {
+            continue;
+        }
         for &e in &a.entities {
+            if glossed && matches!(an.entities[e].kind, EntityType::Country | EntityType::Location) {
+                continue;
+            }
             let Some(role) = roles.split('|').find(|r| role_accepts(ev_type, r, an.entities[e].kind)) else { continue };
             if !args.iter().any(|x| x.entity == e && x.role == role) {
                 args.push(Argument { role: role.to_string(), entity: e, field, start: a.start, end: a.end, via: a.kind });

@@ -512,7 +512,7 @@ impl EventEngine {
                     break;
                 }
             }
-            if !found && anaphoric_start().is_match(&text[ss..ts]) {
+            if !found && anaphoric_start().is_match(&text[ss..te]) {
                 let pgroups = groups_of(text, prev, an);
                 let mut n = 0;
                 for g in pgroups.iter().filter(|g| !g.demonym_only && !g.possessive_only) {
@@ -548,40 +548,7 @@ impl EventEngine {
             }
             parse_number(n)
         });
-        let amount = amount_regex().captures_iter(clause).next().and_then(|c| {
-            let (v, mult, cur) = if let Some(v) = c.name("v") {
-                let pre = c.name("pre").map_or("", |p| p.as_str()).trim().to_uppercase();
-                let cur = match pre.as_str() {
-                    "$" | "US$" | "US $" | "USD" => "USD",
-                    "€" | "EUR" => "EUR",
-                    "£" | "GBP" => "GBP",
-                    "¥" => "JPY",
-                    _ => "",
-                };
-                (v.as_str(), c.name("mult").map(|m| m.as_str()), cur)
-            } else {
-                let cur = match c.name("cur").map_or("", |x| x.as_str()).to_lowercase().trim_end_matches('s') {
-                    "euro" => "EUR",
-                    "dollar" => "USD",
-                    "pound" => "GBP",
-                    "yen" => "JPY",
-                    "yuan" => "CNY",
-                    "won" => "KRW",
-                    "rupee" => "INR",
-                    _ => "",
-                };
-                (c.name("v2")?.as_str(), c.name("mult2").map(|m| m.as_str()), cur)
-            };
-            let base: f64 = v.replace(',', "").parse().ok()?;
-            let k = match mult.map(|m| m.to_lowercase()) {
-                Some(m) if m == "bn" || m == "billion" || m == "bln" => 1e9,
-                Some(m) if m == "m" || m == "mn" || m == "mln" || m == "million" => 1e6,
-                Some(m) if m == "k" || m == "thousand" => 1e3,
-                Some(m) if m == "trillion" || m == "tn" => 1e12,
-                _ => 1.0,
-            };
-            Some(Amount { value: base * k, currency: (!cur.is_empty()).then(|| cur.to_string()), text: c.get(0)?.as_str().to_string() })
-        });
+        let amount = parse_amount(clause);
         let via_coref = args.iter().any(|a| a.via != AnchorKind::Name);
         let mut confidence = rule.confidence;
         if via_coref {
@@ -720,7 +687,7 @@ fn push_anchors<'a>(text: &str, anchors: impl Iterator<Item = &'a Anchor>, roles
 /// A sentence that opens by referring back to something just named.
 fn anaphoric_start() -> &'static Regex {
     static C: OnceLock<Regex> = OnceLock::new();
-    re(&C, r"^\W*(?:(?:The|This|That|Under the|As part of the)\s+(?:\w+\s+){0,2}?(?:deal|agreement|acquisition|merger|takeover|purchase|contract|partnership|sale|bid|offer|transaction|combination|pact|settlement|fine|penalty|ban|sanctions|move|decision)s?\b|(?:It|They|The company|The firm|The group)\b)")
+    re(&C, r"^\W*(?:(?:The|This|That|Under the|As part of the)\s+(?:\w+\s+){0,2}?(?:deal|agreement|acquisition|merger|takeover|purchase|contract|partnership|sale|bid|offer|transaction|combination|pact|settlement|fine|penalty|ban|sanctions|move|decision|parties|companies|firms|sides)s?\b|(?:It|They|The company|The firm|The group)\b)")
 }
 
 /// Government actors: the country behind a named body is given too (ANNOTATION.md).
@@ -738,6 +705,44 @@ fn add_government_countries(an: &Analysis, args: &mut Vec<Argument>) {
         }
     }
     args.extend(extra);
+}
+
+/// The first money amount in `s`: "$4.5bn", "2.4 bln euros", "US$16.4 million", "£6.7 billion".
+pub fn parse_amount(s: &str) -> Option<Amount> {
+    amount_regex().captures_iter(s).next().and_then(|c| {
+            let (v, mult, cur) = if let Some(v) = c.name("v") {
+                let pre = c.name("pre").map_or("", |p| p.as_str()).trim().to_uppercase();
+                let cur = match pre.as_str() {
+                    "$" | "US$" | "US $" | "USD" => "USD",
+                    "€" | "EUR" => "EUR",
+                    "£" | "GBP" => "GBP",
+                    "¥" => "JPY",
+                    _ => "",
+                };
+                (v.as_str(), c.name("mult").map(|m| m.as_str()), cur)
+            } else {
+                let cur = match c.name("cur").map_or("", |x| x.as_str()).to_lowercase().trim_end_matches('s') {
+                    "euro" => "EUR",
+                    "dollar" => "USD",
+                    "pound" => "GBP",
+                    "yen" => "JPY",
+                    "yuan" => "CNY",
+                    "won" => "KRW",
+                    "rupee" => "INR",
+                    _ => "",
+                };
+                (c.name("v2")?.as_str(), c.name("mult2").map(|m| m.as_str()), cur)
+            };
+            let base: f64 = v.replace(',', "").parse().ok()?;
+            let k = match mult.map(|m| m.to_lowercase()) {
+                Some(m) if m == "bn" || m == "billion" || m == "bln" => 1e9,
+                Some(m) if m == "m" || m == "mn" || m == "mln" || m == "million" => 1e6,
+                Some(m) if m == "k" || m == "thousand" => 1e3,
+                Some(m) if m == "trillion" || m == "tn" => 1e12,
+                _ => 1.0,
+            };
+            Some(Amount { value: (base * k * 100.0).round() / 100.0, currency: (!cur.is_empty()).then(|| cur.to_string()), text: c.get(0)?.as_str().to_string() })
+    })
 }
 
 fn parse_number(n: &str) -> Option<u64> {
@@ -799,4 +804,109 @@ fn merge_events(mut events: Vec<Event>) -> Vec<Event> {
         out.push(ev);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pm(sentence: &str, trigger: &str) -> (Polarity, Modality) {
+        let at = sentence.find(trigger).expect("trigger in sentence");
+        polarity_modality(sentence, &sentence[..at], trigger, &sentence[at + trigger.len()..])
+    }
+
+    #[test]
+    fn decisions_are_counted_and_intentions_are_not() {
+        assert_eq!(pm("Ford will cut 3,800 jobs.", "cut"), (Polarity::Positive, Modality::Asserted));
+        assert_eq!(pm("Cisco agreed to buy Splunk.", "buy"), (Polarity::Positive, Modality::Asserted));
+        assert_eq!(pm("Embraer said it would cut 4,200 jobs.", "cut").1, Modality::Reported);
+        assert_eq!(pm("Huawei has reportedly extended a license.", "extended").1, Modality::Reported);
+        assert_eq!(pm("Oracle is considering a bid for MCI.", "bid").1, Modality::Planned);
+        assert_eq!(pm("The two firms are in talks on a merger.", "merger").1, Modality::Planned);
+        assert_eq!(pm("The US threatened to impose tariffs.", "impose tariffs").1, Modality::Hypothetical);
+        assert_eq!(pm("Microsoft may be fined.", "fined").1, Modality::Hypothetical);
+        assert_eq!(pm("Unions fear layoffs could follow.", "layoffs").1, Modality::Hypothetical);
+        assert_eq!(pm("Sony said its sales may fall.", "sales may fall").1, Modality::Hypothetical);
+    }
+
+    #[test]
+    fn negation_makes_negative_polarity() {
+        assert_eq!(pm("Huawei did not extend its license.", "extend").0, Polarity::Negative);
+        assert_eq!(pm("Nokia denied it had signed a deal.", "signed").0, Polarity::Negative);
+        assert_eq!(pm("Apple no longer pays royalties.", "pays").0, Polarity::Negative);
+        assert_eq!(pm("Apple pays royalties.", "pays").0, Polarity::Positive);
+    }
+
+    #[test]
+    fn amounts_with_currencies() {
+        let a = parse_amount("a bid of $4.5bn for").unwrap();
+        assert_eq!((a.value, a.currency.as_deref()), (4.5e9, Some("USD")));
+        let a = parse_amount("fined 2.4 bln euros").unwrap();
+        assert_eq!((a.value, a.currency.as_deref()), (2.4e9, Some("EUR")));
+        let a = parse_amount("a penalty of US$16.4 million").unwrap();
+        assert_eq!((a.value, a.currency.as_deref(), a.text.as_str()), (16.4e6, Some("USD"), "US$16.4 million"));
+        let a = parse_amount("for £6.7 billion ($12 billion)").unwrap();
+        assert_eq!((a.value, a.currency.as_deref()), (6.7e9, Some("GBP")));
+        assert!(parse_amount("about 15 automakers").is_none());
+    }
+
+    #[test]
+    fn participles_decide_voice() {
+        assert!(is_participle("fined"));
+        assert!(is_participle("bought by"));
+        assert!(is_participle("taken over"));
+        assert!(!is_participle("investigating"));
+        assert!(!is_participle("to buy"));
+    }
+
+    #[test]
+    fn adverbial_since_is_not_a_clause_edge() {
+        assert_eq!(clause_breaks("Amazon has since licensed").count(), 0);
+        assert_eq!(clause_breaks("revenue fell since the sanctions").count(), 1);
+        assert_eq!(clause_breaks("Corus, which was created").count(), 1);
+    }
+
+    fn slots(text: &str) -> Vec<(String, String, String)> {
+        let x = crate::Extractor::embedded().expect("embedded rules");
+        let out = x.extract(&Article::from_text(text.to_string()));
+        let name = |id: &str| out.entities.iter().find(|e| e.id == id).map(|e| e.name.clone()).unwrap_or_default();
+        out.events.iter().flat_map(|e| e.arguments.iter().map(|a| (e.event_type.clone(), a.role.clone(), name(&a.entity))).collect::<Vec<_>>()).collect()
+    }
+
+    fn has(v: &[(String, String, String)], t: &str, role: &str, name: &str) -> bool {
+        v.iter().any(|(a, b, c)| a == t && b == role && c == name)
+    }
+
+    #[test]
+    fn active_and_passive_voice_swap_roles() {
+        let v = slots("Viacom sued Google.");
+        assert!(has(&v, "lawsuit.filed", "plaintiff", "Viacom") && has(&v, "lawsuit.filed", "defendant", "Google"), "{v:?}");
+        let v = slots("Google was sued by Viacom.");
+        assert!(has(&v, "lawsuit.filed", "plaintiff", "Viacom") && has(&v, "lawsuit.filed", "defendant", "Google"), "{v:?}");
+        assert!(!has(&v, "lawsuit.filed", "plaintiff", "Google"), "{v:?}");
+    }
+
+    #[test]
+    fn coordination_apposition_and_genitives() {
+        let v = slots("Viacom filed a lawsuit against YouTube and its owner Google.");
+        assert!(has(&v, "lawsuit.filed", "defendant", "YouTube") && has(&v, "lawsuit.filed", "defendant", "Google"), "{v:?}");
+        assert!(!has(&v, "lawsuit.filed", "defendant", "Viacom"), "{v:?}");
+        let v = slots("Apple sued Taiwanese phone maker HTC.");
+        assert!(has(&v, "lawsuit.filed", "defendant", "HTC"), "{v:?}");
+        assert!(!v.iter().any(|(_, _, n)| n == "Taiwan"), "{v:?}");
+    }
+
+    #[test]
+    fn government_actor_brings_its_country() {
+        let v = slots("The United States fined Toyota. The National Highway Traffic Safety Administration fined Honda.");
+        assert!(has(&v, "fine.imposed", "authority", "National Highway Traffic Safety Administration"), "{v:?}");
+        assert!(has(&v, "fine.imposed", "authority", "United States"), "{v:?}");
+    }
+
+    #[test]
+    fn slot_can_fill_roles_by_type() {
+        let v = slots("Chairwoman Patricia Dunn resigned from Hewlett-Packard.");
+        assert!(has(&v, "executive.departed", "person", "Patricia Dunn"), "{v:?}");
+        assert!(has(&v, "executive.departed", "company", "Hewlett-Packard"), "{v:?}");
+    }
 }

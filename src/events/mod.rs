@@ -158,12 +158,12 @@ fn negation() -> &'static Regex {
 
 fn hypothetical() -> &'static Regex {
     static C: OnceLock<Regex> = OnceLock::new();
-    re(&C, r"(?i)\b(?:may|might|could|would|should|if|unless|whether|possible|possibly|potential|potentially|likely|threat(?:en(?:s|ed|ing)?)?|risk(?:s|ing)?|fac(?:e|es|ing)\s+(?:a\s+)?(?:possible\s+)?)\b")
+    re(&C, r"(?i)\b(?:may|might|could|would|should|if|unless|whether|possible|possibly|potential|potentially|likely|threat(?:en(?:s|ed|ing)?)?|risk(?:s|ing)?|fac(?:e|es|ing)\s+(?:possible|potential)|rumou?r(?:s|ed)?|speculat\w*|fear(?:s|ed|ing)?)\b")
 }
 
 fn planned() -> &'static Regex {
     static C: OnceLock<Regex> = OnceLock::new();
-    re(&C, r"(?i)\b(?:consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|talks?|negotiat\w+|propos\w+|seek(?:s|ing)?|sought|want(?:s|ed)?|hop(?:e|es|ed|ing)|aim(?:s|ed|ing)?|expect(?:s|ed)?|prepar\w+|explor\w+|call(?:s|ed)? for|urg(?:e|es|ed))\b")
+    re(&C, r"(?i)\b(?:consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|talks?|negotiat(?:e|es|ing|ions?)|propos\w+|seek(?:s|ing)?|sought|want(?:s|ed)?|hop(?:e|es|ed|ing)|aim(?:s|ed|ing)?|expect(?:s|ed)?|prepar\w+|explor\w+|call(?:s|ed)? for|urg(?:e|es|ed)|discuss\w*|studying|look(?:s|ing)? (?:at|into)|push(?:es|ing|ed)? for|lobb\w+|ask(?:s|ed|ing)?|plead\w*|demand(?:s|ed|ing)?|request(?:s|ed|ing)?)\b")
 }
 
 fn reported() -> &'static Regex {
@@ -191,7 +191,8 @@ fn role_accepts(event_type: &str, role: &str, t: EntityType) -> bool {
         "target" => t != Person || event_type.starts_with("sanction"),
         "licensor" | "licensee" | "collector" | "payer" => matches!(t, Company | Organization),
         "parties" => matches!(t, Company | Organization | Government | Country),
-        "acquirer" | "seller" | "investor" => matches!(t, Company | Organization | Government | Country | Person),
+        "acquirer" | "seller" => matches!(t, Company | Organization | Government | Person),
+        "investor" => matches!(t, Company | Organization | Government | Country | Person),
         "acquired" | "investee" => matches!(t, Company | Organization),
         "plaintiff" | "defendant" => matches!(t, Company | Organization | Government | Country | Person),
         _ => t != Location,
@@ -213,11 +214,19 @@ fn is_possessive(s: &str) -> bool {
     matches!(s, "its" | "Its" | "our" | "Our" | "their" | "Their")
 }
 
-fn groups(text: &str, anchors: &[Anchor]) -> Vec<Group> {
+fn groups_of(text: &str, anchors: &[Anchor], an: &Analysis) -> Vec<Group> {
+    let place = |a: &Anchor| a.entities.first().is_some_and(|&e| matches!(an.entities[e].kind, EntityType::Country | EntityType::Location));
     let mut out: Vec<Group> = Vec::new();
     for (i, a) in anchors.iter().enumerate() {
         if let Some(g) = out.last_mut() {
-            if a.start >= g.end && joiner().is_match(&text[g.end..a.start]) {
+            let poss = is_possessive(&text[a.start..a.end]);
+            let gap = if a.start >= g.end { &text[g.end..a.start] } else { "" };
+            // "between Japan and the United States, Japan Airlines has been fined": a bare
+            // comma between a place and an organisation is a clause edge, not a list.
+            let last = &anchors[*g.members.last().unwrap_or(&i)];
+            let comma_only = gap.contains(',') && !gap.contains("and") && !gap.contains('&') && !gap.contains("or") && !gap.contains('(');
+            let mixed = comma_only && place(last) != place(a);
+            if a.start >= g.end && !poss && !g.possessive_only && !mixed && joiner().is_match(gap) {
                 g.end = g.end.max(a.end);
                 g.members.push(i);
                 g.demonym_only &= a.kind == AnchorKind::Demonym;
@@ -297,7 +306,11 @@ impl EventEngine {
             let s = &an.seg.sentences[si];
             let lo = anchors.partition_point(|a| a.start < s.start);
             let hi = anchors.partition_point(|a| a.start < s.end);
-            self.sentence_events(text, Field::Text, (s.start, s.end), &anchors[lo..hi], rules, an, published, &mut events);
+            let prev = match si.checked_sub(1).and_then(|p| an.seg.sentences.get(p)) {
+                Some(p) => &anchors[anchors.partition_point(|a| a.start < p.start)..lo],
+                None => &anchors[..0],
+            };
+            self.sentence_events(text, Field::Text, (s.start, s.end), (&anchors[lo..hi], prev), rules, an, published, &mut events);
         }
 
         // The title, as one more sentence with its own name anchors.
@@ -314,7 +327,7 @@ impl EventEngine {
                     }
                 }
                 ta.sort_by_key(|a| (a.start, a.end));
-                self.sentence_events(title, Field::Title, (0, title.len()), &ta, &rules, an, published, &mut events);
+                self.sentence_events(title, Field::Title, (0, title.len()), (&ta, &[]), &rules, an, published, &mut events);
             }
         }
         merge_events(events)
@@ -326,14 +339,14 @@ impl EventEngine {
         text: &str,
         field: Field,
         (ss, se): (usize, usize),
-        anchors: &[Anchor],
+        (anchors, prev): (&[Anchor], &[Anchor]),
         rule_ids: &[usize],
         an: &Analysis,
         published: Option<dates::Ymd>,
         out: &mut Vec<Event>,
     ) {
         let sentence = &text[ss..se];
-        let groups = groups(text, anchors);
+        let groups = groups_of(text, anchors, an);
         for &ri in rule_ids {
             let rule = &self.rules[ri];
             if rule.requires.as_ref().is_some_and(|r| !r.is_match(sentence)) {
@@ -344,7 +357,7 @@ impl EventEngine {
             }
             for m in rule.trigger.find_iter(sentence) {
                 let (ts, te) = (ss + m.start(), ss + m.end());
-                if let Some(ev) = self.fill(rule, text, field, (ss, se), (ts, te), anchors, &groups, an, published) {
+                if let Some(ev) = self.fill(rule, text, field, (ss, se), (ts, te), (anchors, prev), &groups, an, published) {
                     out.push(ev);
                 }
             }
@@ -359,41 +372,34 @@ impl EventEngine {
         field: Field,
         (ss, se): (usize, usize),
         (ts, te): (usize, usize),
-        anchors: &[Anchor],
+        (anchors, prev): (&[Anchor], &[Anchor]),
         groups: &[Group],
         an: &Analysis,
         published: Option<dates::Ymd>,
     ) -> Option<Event> {
         // Clause bounds around the trigger.
-        let left = clause_breaker().find_iter(&text[ss..ts]).last().map_or(ss, |m| ss + m.end());
-        let right = clause_breaker().find(&text[te..se]).map_or(se, |m| te + m.start());
+        let left = clause_breaks(&text[ss..ts]).last().map_or(ss, |m| ss + m.1);
+        let right = clause_breaks(&text[te..se]).next().map_or(se, |m| te + m.0);
         let before = &text[left..ts];
-        let passive = passive_before().is_match(before);
+        let passive = passive_before().is_match(before) && is_participle(&text[ts..te]);
         let mut args: Vec<Argument> = Vec::new();
         let ev_type = rule.event_type.as_str();
 
-        let push_group = |g: &Group, role: &str, args: &mut Vec<Argument>| {
-            let mut added = false;
-            for &ai in &g.members {
-                let a = &anchors[ai];
-                for &e in &a.entities {
-                    if role_accepts(ev_type, role, an.entities[e].kind) && !args.iter().any(|x| x.entity == e && x.role == role) {
-                        args.push(Argument { role: role.to_string(), entity: e, field, start: a.start, end: a.end, via: a.kind });
-                        added = true;
-                    }
-                }
-            }
-            added
+        // A slot may name several roles (`company|person`): each entity takes the first
+        // role that accepts its type.
+        let push_group = |g: &Group, roles: &str, args: &mut Vec<Argument>| {
+            push_anchors(text, g.members.iter().map(|&ai| &anchors[ai]), roles, ev_type, an, field, args)
         };
 
         // premod and inside.
+        let mut premod_group: Option<usize> = None;
         if let Some(role) = rule.role("premod") {
             if let Some(g) = groups.iter().rev().find(|g| g.end <= ts && g.start >= left) {
                 let gap = &text[g.end..ts];
                 static PREMOD: OnceLock<Regex> = OnceLock::new();
                 let ok = re(&PREMOD, r"^(?:'s|’s|\)|\s|-)*(?:[a-z][a-z-]*\s+){0,2}$").is_match(gap) && gap.len() <= 30;
-                if ok {
-                    push_group(g, role, &mut args);
+                if ok && push_group(g, role, &mut args) {
+                    premod_group = Some(g.start);
                 }
             }
         }
@@ -405,15 +411,20 @@ impl EventEngine {
         // subject / passive subject.
         let subject_role = if passive { rule.role("passive") } else { rule.role("subject") };
         if let Some(role) = subject_role {
-            for g in groups.iter().rev().filter(|g| g.end <= ts && g.start >= left) {
+            for (gi, g) in groups.iter().enumerate().rev().filter(|(_, g)| g.end <= ts && g.start >= left) {
                 if g.demonym_only || g.possessive_only || preposition_before().is_match(&text[left..g.start]) {
                     continue;
                 }
                 // A premodifier of the trigger is not its subject ("US sanctions").
-                if rule.role("premod").is_some() && text[g.end..ts].len() <= 4 && !passive {
-                    continue;
+                if premod_group == Some(g.start) && !passive {
+                    break;
                 }
                 if push_group(g, role, &mut args) {
+                    let mut k = gi;
+                    while let Some(j) = coordinated(text, groups, k, false).filter(|&j| groups[j].start >= left) {
+                        push_group(&groups[j], role, &mut args);
+                        k = j;
+                    }
                     break;
                 }
             }
@@ -421,15 +432,20 @@ impl EventEngine {
         // object.
         if let Some(role) = rule.role("object") {
             if !passive {
-                for g in groups.iter().filter(|g| g.start >= te && g.end <= right) {
+                for (gi, g) in groups.iter().enumerate().filter(|(_, g)| g.start >= te && g.end <= right) {
                     let gap = &text[te..g.start];
                     if gap.len() > 60 || preposition_inside().is_match(gap) {
                         break;
                     }
-                    if g.demonym_only || g.possessive_only {
+                    if g.demonym_only || g.possessive_only || genitive_head(text, groups, gi).is_some_and(|h| groups[h].end <= right) {
                         continue;
                     }
                     if push_group(g, role, &mut args) {
+                        let mut k = gi;
+                        while let Some(j) = coordinated(text, groups, k, true).filter(|&j| groups[j].end <= right) {
+                            push_group(&groups[j], role, &mut args);
+                            k = j;
+                        }
                         break;
                     }
                 }
@@ -438,19 +454,34 @@ impl EventEngine {
         // prepositions.
         for (slot, prep, role) in &rule.preps {
             let window_end = if slot == "by" { right.max(te) } else { right };
-            let Some(pm) = prep.find(&text[te.min(window_end)..window_end]) else { continue };
+            // From the trigger's start: a trigger may end with its preposition ("tariffs on").
+            let Some(pm) = prep.find(&text[ts.min(window_end)..window_end]) else { continue };
             let role = role.as_str();
-            let p_end = te + pm.end();
+            let p_end = ts + pm.end();
             let mut found = false;
-            for g in groups.iter().filter(|g| g.start >= p_end && g.end <= window_end) {
+            // A preposition far past the trigger attaches to something else.
+            if ts + pm.start() > te + 60 {
+                continue;
+            }
+            for (gi, g) in groups.iter().enumerate().filter(|(_, g)| g.start >= p_end && g.end <= window_end) {
                 let gap = &text[p_end..g.start];
                 if gap.len() > 90 {
                     break;
                 }
-                if g.demonym_only || g.possessive_only {
+                // "by India's Tata": the possessor modifies the head that follows.
+                if genitive_head(text, groups, gi).is_some_and(|h| groups[h].end <= window_end) {
+                    continue;
+                }
+                // "tariffs on Chinese tyres": a demonym after the preposition names the target.
+                if (g.demonym_only && role != "target") || g.possessive_only {
                     continue;
                 }
                 if push_group(g, role, &mut args) {
+                    let mut k = gi;
+                    while let Some(j) = coordinated(text, groups, k, true).filter(|&j| groups[j].end <= window_end) {
+                        push_group(&groups[j], role, &mut args);
+                        k = j;
+                    }
                     found = true;
                     break;
                 }
@@ -466,28 +497,40 @@ impl EventEngine {
                 }
             }
         }
+        // Fallback roles: the nearest group of the sentence the role accepts; else, when the
+        // sentence refers back ("The deal ...", "The company ..."), the previous sentence.
+        for role in &rule.fallback {
+            if args.iter().any(|a| &a.role == role) {
+                continue;
+            }
+            let mut order: Vec<&Group> = groups.iter().filter(|g| !g.demonym_only && (g.end <= ts || g.start >= te)).collect();
+            order.sort_by_key(|g| if g.end <= ts { 2 * (ts - g.end) } else { 2 * (g.start - te) + 1 });
+            let mut found = false;
+            for g in order {
+                if push_group(g, role, &mut args) {
+                    found = true;
+                    break;
+                }
+            }
+            if !found && anaphoric_start().is_match(&text[ss..te]) {
+                let pgroups = groups_of(text, prev, an);
+                let mut n = 0;
+                for g in pgroups.iter().filter(|g| !g.demonym_only && !g.possessive_only) {
+                    if push_anchors(text, g.members.iter().map(|&ai| &prev[ai]), role, ev_type, an, field, &mut args) {
+                        n += 1;
+                        if n >= 2 {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
         if args.len() < rule.min_args {
             return None;
         }
+        add_government_countries(an, &mut args);
 
-        // Polarity and modality from the clause before the trigger.
-        let near = |n: usize| {
-            let mut b = ts.saturating_sub(n).max(left);
-            while !text.is_char_boundary(b) {
-                b += 1;
-            }
-            &text[b..ts]
-        };
-        let polarity = if negation().is_match(near(40)) { Polarity::Negative } else { Polarity::Positive };
-        let modality = if hypothetical().is_match(near(45)) {
-            Modality::Hypothetical
-        } else if planned().is_match(near(50)) {
-            Modality::Planned
-        } else if reported().is_match(&text[ss..se]) {
-            Modality::Reported
-        } else {
-            Modality::Asserted
-        };
+        let (polarity, modality) = polarity_modality(&text[ss..se], &text[left..ts], &text[ts..te], &text[te..right.max(te)]);
         let dates = dates::find_dates(&text[ss..se], published);
         let date = dates
             .iter()
@@ -505,7 +548,168 @@ impl EventEngine {
             }
             parse_number(n)
         });
-        let amount = amount_regex().captures_iter(clause).next().and_then(|c| {
+        let amount = parse_amount(clause);
+        let via_coref = args.iter().any(|a| a.via != AnchorKind::Name);
+        let mut confidence = rule.confidence;
+        if via_coref {
+            confidence *= 0.9;
+        }
+        if args.is_empty() {
+            confidence *= 0.7;
+        }
+        Some(Event {
+            event_type: rule.event_type.clone(),
+            rule: rule.id.clone(),
+            polarity,
+            modality,
+            date,
+            field,
+            trigger: (ts, te),
+            sentence: (ss, se),
+            arguments: args,
+            confidence: (confidence * 100.0).round() / 100.0,
+            count,
+            amount,
+            measure: rule.measure.clone(),
+            object: rule.object.clone(),
+        })
+    }
+}
+
+
+/// Clause boundaries in `s` as byte ranges; "has since", "ever since" are adverbs, not
+/// boundaries.
+fn clause_breaks(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    static ADV: OnceLock<Regex> = OnceLock::new();
+    let adv = re(&ADV, r"(?i)\b(?:has|have|had|ever|long|not)\s+$");
+    clause_breaker().find_iter(s).filter(move |m| !(m.as_str().eq_ignore_ascii_case("since") && adv.is_match(&s[..m.start()]))).map(|m| (m.start(), m.end()))
+}
+
+/// Whether a trigger starts with a past participle (so "is/was X" before it is passive).
+fn is_participle(trigger: &str) -> bool {
+    let w = trigger.split(|c: char| !c.is_alphanumeric() && c != '-').find(|w| !w.is_empty()).unwrap_or("").to_ascii_lowercase();
+    w.ends_with("ed")
+        || w.ends_with("en")
+        || matches!(w.as_str(), "bought" | "sold" | "hit" | "cut" | "led" | "held" | "won" | "struck" | "brought" | "sought" | "made" | "laid" | "paid" | "shut" | "set" | "put" | "told" | "barred" | "banned" | "fined" | "sued" | "hurt" | "sent" | "left" | "caught" | "slapped" | "granted" | "awarded" | "named" | "appointed" | "chosen" | "elected" | "ousted" | "dismissed" | "fired" | "replaced" | "removed")
+}
+
+/// The group that group `i` modifies as a possessor ("India's steelmaker Tata Steel").
+fn genitive_head(text: &str, groups: &[Group], i: usize) -> Option<usize> {
+    static GEN: OnceLock<Regex> = OnceLock::new();
+    let gen = re(&GEN, r"^(?:'s|’s|')\s+(?:[a-z][\w-]*\s+){0,3}$");
+    let j = i + 1;
+    let next = groups.get(j)?;
+    (next.start >= groups[i].end && gen.is_match(&text[groups[i].end..next.start])).then_some(j)
+}
+
+/// Groups coordinated with group `i` by "and its owner", "and rival", ", its parent": an
+/// apposition-like conjunct that the joiner did not join.
+fn coordinated(text: &str, groups: &[Group], i: usize, forward: bool) -> Option<usize> {
+    static CO: OnceLock<Regex> = OnceLock::new();
+    let co = re(&CO, r"^\s*,?\s*(?:and|or|as well as|plus)\s+(?:its|their|his|her|the|a|an)?\s*(?:[\w-]+\s+){0,3}$");
+    let j = if forward { (i + 1..groups.len()).find(|&j| !groups[j].possessive_only && !groups[j].demonym_only)? } else { (0..i).rev().find(|&j| !groups[j].possessive_only && !groups[j].demonym_only)? };
+    let (a, b) = if forward { (&groups[i], groups.get(j)?) } else { (groups.get(j)?, &groups[i]) };
+    (b.start >= a.end && co.is_match(&text[a.end..b.start]) && !groups[j].possessive_only).then_some(j)
+}
+
+/// The first `n` bytes of `s` (at a char boundary).
+fn tail_head(s: &str, n: usize) -> &str {
+    let mut e = n.min(s.len());
+    while !s.is_char_boundary(e) {
+        e -= 1;
+    }
+    &s[..e]
+}
+
+/// The last `n` bytes of `s` (at a char boundary).
+fn tail(s: &str, n: usize) -> &str {
+    let mut b = s.len().saturating_sub(n);
+    while !s.is_char_boundary(b) {
+        b += 1;
+    }
+    &s[b..]
+}
+
+fn reported_would() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"(?i)\b(?:said|says|announced|confirmed|stated|added|told\s+\S+|revealed|disclosed)\s+(?:on\s+\w+\s+|last\s+\w+\s+)?(?:that\s+)?(?:\S+\s+){0,4}$")
+}
+
+/// Polarity and modality of an event from its sentence and the clause text before its
+/// trigger (`before`). A decision announced in reported speech ("said it would cut") is
+/// counted; modal verbs, conditionals, threats and risks are hypothetical; talks,
+/// considerations, proposals and hopes are planned.
+pub fn polarity_modality(sentence: &str, before: &str, trigger: &str, after: &str) -> (Polarity, Modality) {
+    static AFTER: OnceLock<Regex> = OnceLock::new();
+    let modal_after = re(&AFTER, r"(?i)^\W*(?:\S+\s+){0,2}?(?:could|may|might|would)\s+(?:\w+\s+)?(?:follow|come|be|go|happen|result)\b");
+    let polarity = if negation().is_match(tail(before, 40)) || negation().is_match(trigger) { Polarity::Negative } else { Polarity::Positive };
+    let near = tail(before, 45);
+    let hypo = hypothetical().find_iter(near).any(|m| {
+        let w = m.as_str().to_ascii_lowercase();
+        !(w == "would" || w == "will") || !reported_would().is_match(&near[..m.start()])
+    });
+    let hypo = hypo || modal_after.is_match(tail_head(after, 40)) || hypothetical().find_iter(trigger).any(|m| !m.as_str().eq_ignore_ascii_case("will"));
+    let modality = if hypo {
+        Modality::Hypothetical
+    } else if planned().is_match(tail(before, 50)) {
+        Modality::Planned
+    } else if reported().is_match(sentence) {
+        Modality::Reported
+    } else {
+        Modality::Asserted
+    };
+    (polarity, modality)
+}
+
+/// Pushes the anchors' entities under the first of `roles` (`a|b`) that accepts each type.
+fn push_anchors<'a>(text: &str, anchors: impl Iterator<Item = &'a Anchor>, roles: &str, ev_type: &str, an: &Analysis, field: Field, args: &mut Vec<Argument>) -> bool {
+    let mut added = false;
+    for a in anchors {
+        // "US$110 million" names a currency; "Lucent (USA)" glosses where a company is.
+        let glossed = text[..a.start].ends_with('(') && text[a.end..].starts_with(')');
+        if text[a.end..].starts_with('$') {
+            continue;
+        }
+        for &e in &a.entities {
+            if glossed && matches!(an.entities[e].kind, EntityType::Country | EntityType::Location) {
+                continue;
+            }
+            let Some(role) = roles.split('|').find(|r| role_accepts(ev_type, r, an.entities[e].kind)) else { continue };
+            if !args.iter().any(|x| x.entity == e && x.role == role) {
+                args.push(Argument { role: role.to_string(), entity: e, field, start: a.start, end: a.end, via: a.kind });
+                added = true;
+            }
+        }
+    }
+    added
+}
+
+/// A sentence that opens by referring back to something just named.
+fn anaphoric_start() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"^\W*(?:(?:The|This|That|Under the|As part of the)\s+(?:\w+\s+){0,2}?(?:deal|agreement|acquisition|merger|takeover|purchase|contract|partnership|sale|bid|offer|transaction|combination|pact|settlement|fine|penalty|ban|sanctions|move|decision|parties|companies|firms|sides)s?\b|(?:It|They|The company|The firm|The group)\b)")
+}
+
+/// Government actors: the country behind a named body is given too (ANNOTATION.md).
+fn add_government_countries(an: &Analysis, args: &mut Vec<Argument>) {
+    let mut extra = Vec::new();
+    for a in args.iter() {
+        let e = &an.entities[a.entity];
+        if e.kind != EntityType::Government {
+            continue;
+        }
+        let Some(code) = e.country.as_deref() else { continue };
+        let Some(ci) = an.entities.iter().position(|c| c.kind == EntityType::Country && c.country.as_deref() == Some(code)) else { continue };
+        if !args.iter().chain(extra.iter()).any(|x: &Argument| x.entity == ci && x.role == a.role) {
+            extra.push(Argument { entity: ci, ..a.clone() });
+        }
+    }
+    args.extend(extra);
+}
+
+/// The first money amount in `s`: "$4.5bn", "2.4 bln euros", "US$16.4 million", "£6.7 billion".
+pub fn parse_amount(s: &str) -> Option<Amount> {
+    amount_regex().captures_iter(s).next().and_then(|c| {
             let (v, mult, cur) = if let Some(v) = c.name("v") {
                 let pre = c.name("pre").map_or("", |p| p.as_str()).trim().to_uppercase();
                 let cur = match pre.as_str() {
@@ -537,35 +741,9 @@ impl EventEngine {
                 Some(m) if m == "trillion" || m == "tn" => 1e12,
                 _ => 1.0,
             };
-            Some(Amount { value: base * k, currency: (!cur.is_empty()).then(|| cur.to_string()), text: c.get(0)?.as_str().to_string() })
-        });
-        let via_coref = args.iter().any(|a| a.via != AnchorKind::Name);
-        let mut confidence = rule.confidence;
-        if via_coref {
-            confidence *= 0.9;
-        }
-        if args.is_empty() {
-            confidence *= 0.7;
-        }
-        Some(Event {
-            event_type: rule.event_type.clone(),
-            rule: rule.id.clone(),
-            polarity,
-            modality,
-            date,
-            field,
-            trigger: (ts, te),
-            sentence: (ss, se),
-            arguments: args,
-            confidence: (confidence * 100.0).round() / 100.0,
-            count,
-            amount,
-            measure: rule.measure.clone(),
-            object: rule.object.clone(),
-        })
-    }
+            Some(Amount { value: (base * k * 100.0).round() / 100.0, currency: (!cur.is_empty()).then(|| cur.to_string()), text: c.get(0)?.as_str().to_string() })
+    })
 }
-
 
 fn parse_number(n: &str) -> Option<u64> {
     let words = [("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("seven", 7), ("eight", 8), ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12), ("fifteen", 15), ("twenty", 20), ("thirty", 30)];
@@ -626,4 +804,109 @@ fn merge_events(mut events: Vec<Event>) -> Vec<Event> {
         out.push(ev);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pm(sentence: &str, trigger: &str) -> (Polarity, Modality) {
+        let at = sentence.find(trigger).expect("trigger in sentence");
+        polarity_modality(sentence, &sentence[..at], trigger, &sentence[at + trigger.len()..])
+    }
+
+    #[test]
+    fn decisions_are_counted_and_intentions_are_not() {
+        assert_eq!(pm("Ford will cut 3,800 jobs.", "cut"), (Polarity::Positive, Modality::Asserted));
+        assert_eq!(pm("Cisco agreed to buy Splunk.", "buy"), (Polarity::Positive, Modality::Asserted));
+        assert_eq!(pm("Embraer said it would cut 4,200 jobs.", "cut").1, Modality::Reported);
+        assert_eq!(pm("Huawei has reportedly extended a license.", "extended").1, Modality::Reported);
+        assert_eq!(pm("Oracle is considering a bid for MCI.", "bid").1, Modality::Planned);
+        assert_eq!(pm("The two firms are in talks on a merger.", "merger").1, Modality::Planned);
+        assert_eq!(pm("The US threatened to impose tariffs.", "impose tariffs").1, Modality::Hypothetical);
+        assert_eq!(pm("Microsoft may be fined.", "fined").1, Modality::Hypothetical);
+        assert_eq!(pm("Unions fear layoffs could follow.", "layoffs").1, Modality::Hypothetical);
+        assert_eq!(pm("Sony said its sales may fall.", "sales may fall").1, Modality::Hypothetical);
+    }
+
+    #[test]
+    fn negation_makes_negative_polarity() {
+        assert_eq!(pm("Huawei did not extend its license.", "extend").0, Polarity::Negative);
+        assert_eq!(pm("Nokia denied it had signed a deal.", "signed").0, Polarity::Negative);
+        assert_eq!(pm("Apple no longer pays royalties.", "pays").0, Polarity::Negative);
+        assert_eq!(pm("Apple pays royalties.", "pays").0, Polarity::Positive);
+    }
+
+    #[test]
+    fn amounts_with_currencies() {
+        let a = parse_amount("a bid of $4.5bn for").unwrap();
+        assert_eq!((a.value, a.currency.as_deref()), (4.5e9, Some("USD")));
+        let a = parse_amount("fined 2.4 bln euros").unwrap();
+        assert_eq!((a.value, a.currency.as_deref()), (2.4e9, Some("EUR")));
+        let a = parse_amount("a penalty of US$16.4 million").unwrap();
+        assert_eq!((a.value, a.currency.as_deref(), a.text.as_str()), (16.4e6, Some("USD"), "US$16.4 million"));
+        let a = parse_amount("for £6.7 billion ($12 billion)").unwrap();
+        assert_eq!((a.value, a.currency.as_deref()), (6.7e9, Some("GBP")));
+        assert!(parse_amount("about 15 automakers").is_none());
+    }
+
+    #[test]
+    fn participles_decide_voice() {
+        assert!(is_participle("fined"));
+        assert!(is_participle("bought by"));
+        assert!(is_participle("taken over"));
+        assert!(!is_participle("investigating"));
+        assert!(!is_participle("to buy"));
+    }
+
+    #[test]
+    fn adverbial_since_is_not_a_clause_edge() {
+        assert_eq!(clause_breaks("Amazon has since licensed").count(), 0);
+        assert_eq!(clause_breaks("revenue fell since the sanctions").count(), 1);
+        assert_eq!(clause_breaks("Corus, which was created").count(), 1);
+    }
+
+    fn slots(text: &str) -> Vec<(String, String, String)> {
+        let x = crate::Extractor::embedded().expect("embedded rules");
+        let out = x.extract(&Article::from_text(text.to_string()));
+        let name = |id: &str| out.entities.iter().find(|e| e.id == id).map(|e| e.name.clone()).unwrap_or_default();
+        out.events.iter().flat_map(|e| e.arguments.iter().map(|a| (e.event_type.clone(), a.role.clone(), name(&a.entity))).collect::<Vec<_>>()).collect()
+    }
+
+    fn has(v: &[(String, String, String)], t: &str, role: &str, name: &str) -> bool {
+        v.iter().any(|(a, b, c)| a == t && b == role && c == name)
+    }
+
+    #[test]
+    fn active_and_passive_voice_swap_roles() {
+        let v = slots("Viacom sued Google.");
+        assert!(has(&v, "lawsuit.filed", "plaintiff", "Viacom") && has(&v, "lawsuit.filed", "defendant", "Google"), "{v:?}");
+        let v = slots("Google was sued by Viacom.");
+        assert!(has(&v, "lawsuit.filed", "plaintiff", "Viacom") && has(&v, "lawsuit.filed", "defendant", "Google"), "{v:?}");
+        assert!(!has(&v, "lawsuit.filed", "plaintiff", "Google"), "{v:?}");
+    }
+
+    #[test]
+    fn coordination_apposition_and_genitives() {
+        let v = slots("Viacom filed a lawsuit against YouTube and its owner Google.");
+        assert!(has(&v, "lawsuit.filed", "defendant", "YouTube") && has(&v, "lawsuit.filed", "defendant", "Google"), "{v:?}");
+        assert!(!has(&v, "lawsuit.filed", "defendant", "Viacom"), "{v:?}");
+        let v = slots("Apple sued Taiwanese phone maker HTC.");
+        assert!(has(&v, "lawsuit.filed", "defendant", "HTC"), "{v:?}");
+        assert!(!v.iter().any(|(_, _, n)| n == "Taiwan"), "{v:?}");
+    }
+
+    #[test]
+    fn government_actor_brings_its_country() {
+        let v = slots("The United States fined Toyota. The National Highway Traffic Safety Administration fined Honda.");
+        assert!(has(&v, "fine.imposed", "authority", "National Highway Traffic Safety Administration"), "{v:?}");
+        assert!(has(&v, "fine.imposed", "authority", "United States"), "{v:?}");
+    }
+
+    #[test]
+    fn slot_can_fill_roles_by_type() {
+        let v = slots("Chairwoman Patricia Dunn resigned from Hewlett-Packard.");
+        assert!(has(&v, "executive.departed", "person", "Patricia Dunn"), "{v:?}");
+        assert!(has(&v, "executive.departed", "company", "Hewlett-Packard"), "{v:?}");
+    }
 }

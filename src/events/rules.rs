@@ -71,6 +71,8 @@ struct RawRule {
     #[serde(default = "default_min_args")]
     min_args: usize,
     #[serde(default)]
+    fallback: Vec<String>,
+    #[serde(default)]
     examples: Vec<Example>,
     #[serde(default)]
     counter_examples: Vec<String>,
@@ -114,6 +116,10 @@ pub struct Rule {
     pub object: Option<String>,
     /// Fewest arguments for the event to be emitted (default 1).
     pub min_args: usize,
+    /// Roles filled, when no slot filled them, from the nearest group of the sentence whose
+    /// entity types the role accepts (then from an anaphoric "The deal ..." sentence's
+    /// predecessor).
+    pub fallback: Vec<String>,
     /// Positive examples.
     pub examples: Vec<Example>,
     /// Texts that must not yield a counted event of this type from this rule.
@@ -161,11 +167,18 @@ pub fn load(sources: &[(String, String)]) -> Result<Vec<Rule>, ConfigError> {
                 continue;
             };
             for (slot, role) in &r.roles {
-                if !roles.contains(&role.as_str()) {
-                    report(format!("role `{role}` is not a role of `{}` ({})", r.event_type, roles.join(", ")));
+                for role in role.split('|') {
+                    if !roles.contains(&role) {
+                        report(format!("role `{role}` is not a role of `{}` ({})", r.event_type, roles.join(", ")));
+                    }
                 }
                 if !SLOTS.contains(&slot.as_str()) && !slot.chars().all(|c| c.is_ascii_lowercase() || c == ' ') {
                     report(format!("slot `{slot}` is neither one of {} nor a preposition", SLOTS.join(", ")));
+                }
+            }
+            for role in &r.fallback {
+                if !roles.contains(&role.as_str()) {
+                    report(format!("fallback role `{role}` is not a role of `{}`", r.event_type));
                 }
             }
             if r.keywords.is_empty() || r.keywords.iter().any(|k| k.trim().is_empty() || k.to_lowercase() != *k) {
@@ -216,6 +229,7 @@ pub fn load(sources: &[(String, String)]) -> Result<Vec<Rule>, ConfigError> {
                     measure: r.measure,
                     object: r.object,
                     min_args: r.min_args,
+                    fallback: r.fallback,
                     examples: r.examples,
                     counter_examples: r.counter_examples,
                     origin: format!("{path}:{line}"),

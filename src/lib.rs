@@ -26,6 +26,7 @@
 //! An [`Extractor`] is built once and is immutable, `Send` and `Sync`: share one across threads.
 #![deny(missing_docs)]
 
+pub mod corpus;
 pub mod entities;
 pub mod error;
 pub mod events;

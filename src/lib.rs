@@ -141,6 +141,12 @@ impl Extractor {
         self.engine.rules()
     }
 
+    /// The event engine (stage benchmarks time it separately).
+    #[doc(hidden)]
+    pub fn event_engine(&self) -> &EventEngine {
+        &self.engine
+    }
+
     /// Extracts entities, events and quotes from one article.
     pub fn extract(&self, article: &Article) -> Extraction {
         let an = entities::analyze(&self.gazetteer, article);

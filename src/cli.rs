@@ -1,10 +1,12 @@
 //! Command-line options (their doc comments are the `--help` text) and the commands.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use gazette::input::{parse_json_record, Fields};
+use gazette::corpus::{Format, InputSpec, Inputs, ReadOptions};
+use gazette::input::Fields;
 use gazette::output::{ErrorRecord, SCHEMA_VERSION};
-use gazette::{Article, Extractor};
-use std::io::{self, BufWriter, Read, Write};
+use gazette::Extractor;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -23,6 +25,7 @@ Examples:
   cat article.txt | gazette                      one plain-text article from stdin
   gazette extract --pretty fixtures/seed.txt     readable output
   gazette extract --input jsonl articles.jsonl   one JSON object per line in, per line out
+  gazette extract -j 2 corpus/ > out.jsonl       a directory tree (*.jsonl, *.txt, *.gz), 2 threads
   gazette gazetteer check gazetteers/            check data files: path:line: problem
   gazette gazetteer lookup \"Mercedes Benz\"       which entries a surface form hits
   gazette rules check                            run every rule's examples
@@ -73,8 +76,9 @@ enum InputFormat {
 
 #[derive(Args, Debug)]
 struct ExtractArgs {
-    /// Input files; stdin when none is given.
-    #[arg(value_name = "FILE")]
+    /// Input files or directories (read recursively: *.jsonl, *.ndjson, *.txt, and *.gz of
+    /// them); stdin when none is given or for `-`.
+    #[arg(value_name = "PATH")]
     files: Vec<PathBuf>,
     /// How to read the input.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
@@ -94,6 +98,15 @@ struct ExtractArgs {
     /// Publication date (YYYY-MM-DD) for plain-text input, to resolve relative dates.
     #[arg(long, value_name = "DATE")]
     published: Option<String>,
+    /// Worker threads (default: all cores). Output is identical for any number.
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// No progress bar and no summary (both appear only when stderr is a terminal).
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Longest article accepted, in bytes; longer ones give an error record.
+    #[arg(long, value_name = "BYTES", default_value_t = gazette::corpus::DEFAULT_MAX_ARTICLE_BYTES)]
+    max_article_bytes: usize,
     #[command(flatten)]
     data: DataArgs,
 }
@@ -168,126 +181,182 @@ fn build_extractor(data: &DataArgs) -> Result<Extractor, u8> {
     })
 }
 
-/// Writes lines to stdout; a closed pipe ends the run quietly.
-struct Out {
-    w: BufWriter<io::StdoutLock<'static>>,
-    pretty: bool,
+/// What one input record produces. Every output line goes through [`emit`].
+pub enum Emit<'a> {
+    /// The extraction of an article.
+    Extraction(&'a gazette::Extraction),
+    /// An error record (the article could not be processed).
+    Error(&'a ErrorRecord),
 }
 
-enum WriteResult {
-    Ok,
-    Closed,
+/// How records are written (flags of `extract`).
+#[derive(Debug, Clone)]
+pub struct EmitConfig {
+    /// Pretty-printed JSON (several lines per record).
+    pub pretty: bool,
 }
 
-impl Out {
-    fn write<T: serde::Serialize>(&mut self, rec: &T) -> WriteResult {
-        let s = if self.pretty { serde_json::to_string_pretty(rec) } else { serde_json::to_string(rec) };
-        let s = s.expect("records serialise");
-        match writeln!(self.w, "{s}") {
-            Ok(()) => WriteResult::Ok,
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => WriteResult::Closed,
-            Err(e) => {
-                eprintln!("gazette: cannot write output: {e}");
-                WriteResult::Closed
-            }
-        }
+/// Writes one record as output line(s) into `buf`: the ONE place that formats output.
+pub fn emit(buf: &mut Vec<u8>, rec: Emit<'_>, cfg: &EmitConfig) {
+    let start = buf.len();
+    let res = match (rec, cfg.pretty) {
+        (Emit::Extraction(x), false) => serde_json::to_writer(&mut *buf, x),
+        (Emit::Extraction(x), true) => serde_json::to_writer_pretty(&mut *buf, x),
+        (Emit::Error(e), false) => serde_json::to_writer(&mut *buf, e),
+        (Emit::Error(e), true) => serde_json::to_writer_pretty(&mut *buf, e),
+    };
+    if let Err(e) = res {
+        // Not expected (the records are plain data), but never lose the line.
+        buf.truncate(start);
+        let rec = error_record(None, format!("internal error: cannot serialise record: {e}"), None);
+        let _ = serde_json::to_writer(&mut *buf, &rec);
     }
+    buf.push(b'\n');
 }
 
 fn error_record(id: Option<String>, error: String, source: Option<String>) -> ErrorRecord {
     ErrorRecord { schema_version: SCHEMA_VERSION.to_string(), id, error, source }
 }
 
+/// The output of one batch of records, written in input order by the main thread.
+#[derive(Default)]
+struct Done {
+    out: Vec<u8>,
+    messages: Vec<String>,
+    stats: Stats,
+}
+
+/// Counts for the end-of-run summary.
+#[derive(Default)]
+pub struct Stats {
+    /// Input records (articles and failed records).
+    pub records: u64,
+    /// Records that gave an error line.
+    pub errors: u64,
+    /// Entities by type.
+    pub entities: std::collections::BTreeMap<String, u64>,
+    /// Events by type.
+    pub events: std::collections::BTreeMap<String, u64>,
+}
+
+impl Stats {
+    fn merge(&mut self, o: Stats) {
+        self.records += o.records;
+        self.errors += o.errors;
+        for (k, v) in o.entities {
+            *self.entities.entry(k).or_default() += v;
+        }
+        for (k, v) in o.events {
+            *self.events.entry(k).or_default() += v;
+        }
+    }
+}
+
+fn process_batch(batch: Vec<gazette::corpus::Record>, x: &Extractor, opts: &ReadOptions, cfg: &EmitConfig) -> Done {
+    let mut d = Done::default();
+    for rec in batch {
+        d.stats.records += 1;
+        let res = gazette::corpus::decode(rec, opts).and_then(|article| {
+            // A panic is a bug; it must not take the rest of the corpus with it.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| x.extract(&article))).map_err(|_| gazette::corpus::RecordFailure {
+                id: article.id.clone(),
+                message: "internal error: the extractor panicked on this article (please report it)".into(),
+                source: String::new(),
+            })
+        });
+        match res {
+            Ok(ex) => {
+                for e in &ex.entities {
+                    *d.stats.entities.entry(e.entity_type.clone()).or_default() += 1;
+                }
+                for e in &ex.events {
+                    *d.stats.events.entry(e.event_type.clone()).or_default() += 1;
+                }
+                emit(&mut d.out, Emit::Extraction(&ex), cfg);
+            }
+            Err(f) => {
+                d.stats.errors += 1;
+                let source = if f.source.is_empty() { None } else { Some(f.source) };
+                d.messages.push(format!("gazette: {}: {}", source.as_deref().unwrap_or("<input>"), f.message));
+                emit(&mut d.out, Emit::Error(&error_record(f.id, f.message, source)), cfg);
+            }
+        }
+    }
+    d
+}
+
 fn run_extract(a: ExtractArgs) -> u8 {
+    let started = std::time::Instant::now();
     let extractor = match build_extractor(&a.data) {
         Ok(x) => x,
         Err(c) => return c,
     };
-    let fields = Fields { text: a.text_field.clone(), id: a.id_field.clone(), title: a.title_field.clone() };
-    let mut out = Out { w: BufWriter::new(io::stdout().lock()), pretty: a.pretty };
-    let mut failed = false;
-    let inputs: Vec<Option<PathBuf>> = if a.files.is_empty() { vec![None] } else { a.files.iter().cloned().map(Some).collect() };
-    for input in inputs {
-        let name = input.as_ref().map_or("<stdin>".to_string(), |p| p.display().to_string());
-        let mut bytes = Vec::new();
-        let read = match &input {
-            None => io::stdin().lock().read_to_end(&mut bytes),
-            Some(p) => std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut bytes)),
-        };
-        if let Err(e) = read {
-            eprintln!("gazette: {name}: {e}");
-            failed = true;
-            if let WriteResult::Closed = out.write(&error_record(None, format!("cannot read input: {e}"), Some(name))) {
-                return exit::OK;
+    let opts = ReadOptions {
+        format: match a.input {
+            InputFormat::Auto => Format::Auto,
+            InputFormat::Text => Format::Text,
+            InputFormat::Jsonl => Format::Jsonl,
+        },
+        fields: Fields { text: a.text_field.clone(), id: a.id_field.clone(), title: a.title_field.clone() },
+        max_article_bytes: a.max_article_bytes,
+        published: a.published.clone(),
+    };
+    let specs: Vec<InputSpec> = a.files.iter().map(|p| if p.as_os_str() == "-" { InputSpec::Stdin } else { InputSpec::Path(p.clone()) }).collect();
+    let inputs = Inputs::expand(&specs, opts.format);
+    let total = inputs.total_bytes();
+    let reader = inputs.records(&opts);
+    let bytes_read = reader.bytes_read();
+    let jobs = match a.jobs {
+        Some(n) if n > 0 => n,
+        _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let cfg = EmitConfig { pretty: a.pretty };
+    let show = !a.quiet && io::stderr().is_terminal();
+    let progress = crate::progress::Progress::new(show, total, bytes_read.clone());
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut stats = Stats::default();
+    let mut closed = false;
+    gazette::corpus::ordered_map(
+        gazette::corpus::batches(reader, 64, 1 << 20),
+        jobs,
+        jobs * 4,
+        |batch| process_batch(batch, &extractor, &opts, &cfg),
+        |done: Done| {
+            for m in &done.messages {
+                progress.message(m);
             }
-            continue;
-        }
-        let jsonl = match a.input {
-            InputFormat::Jsonl => true,
-            InputFormat::Text => false,
-            InputFormat::Auto => {
-                let by_name = input.as_ref().and_then(|p| p.extension()).and_then(|e| e.to_str()).is_some_and(|e| e == "jsonl" || e == "ndjson");
-                by_name || bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
-            }
-        };
-        if jsonl {
-            for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
-                let line = line.strip_suffix(b"\r").unwrap_or(line);
-                if line.iter().all(|b| b.is_ascii_whitespace()) {
-                    continue;
+            if let Err(e) = out.write_all(&done.out) {
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    progress.message(&format!("gazette: cannot write output: {e}"));
                 }
-                let source = format!("{name}:{}", n + 1);
-                let (text, lossy) = match std::str::from_utf8(line) {
-                    Ok(s) => (std::borrow::Cow::Borrowed(s), false),
-                    Err(_) => (String::from_utf8_lossy(line), true),
-                };
-                let res = match parse_json_record(&text, &fields) {
-                    Ok(article) if !lossy => out.write(&extractor.extract(&article)),
-                    Ok(article) => {
-                        failed = true;
-                        eprintln!("gazette: {source}: invalid UTF-8 (decoded lossily)");
-                        let _ = article;
-                        out.write(&error_record(article_id_opt(&text, &fields), "invalid UTF-8 in record".into(), Some(source)))
-                    }
-                    Err(e) => {
-                        failed = true;
-                        eprintln!("gazette: {source}: {}", e.message);
-                        out.write(&error_record(e.id, e.message, Some(source)))
-                    }
-                };
-                if let WriteResult::Closed = res {
-                    return exit::OK;
-                }
+                closed = true;
+                return ControlFlow::Break(());
             }
-        } else {
-            let text = match String::from_utf8(bytes) {
-                Ok(s) => s,
-                Err(e) => {
-                    failed = true;
-                    eprintln!("gazette: {name}: invalid UTF-8 (decoded lossily)");
-                    String::from_utf8_lossy(e.as_bytes()).into_owned()
-                }
-            };
-            let mut article = Article::from_text(text);
-            article.id = input.as_ref().map(|p| p.display().to_string());
-            article.published = a.published.clone();
-            if let WriteResult::Closed = out.write(&extractor.extract(&article)) {
-                return exit::OK;
+            stats.merge(done.stats);
+            progress.update(stats.records);
+            ControlFlow::Continue(())
+        },
+    );
+    if !closed {
+        if let Err(e) = out.flush() {
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                progress.message(&format!("gazette: cannot write output: {e}"));
             }
+            closed = true;
         }
     }
-    if out.w.flush().is_err() {
+    progress.finish();
+    if closed {
         return exit::OK;
     }
-    if failed {
+    if show {
+        crate::progress::summary(&stats, started.elapsed(), bytes_read.load(std::sync::atomic::Ordering::Relaxed));
+    }
+    if stats.errors > 0 {
         exit::RECORD_ERRORS
     } else {
         exit::OK
     }
-}
-
-fn article_id_opt(line: &str, fields: &Fields) -> Option<String> {
-    serde_json::from_str::<serde_json::Value>(line).ok()?.get(&fields.id)?.as_str().map(str::to_string)
 }
 
 fn gazetteer_check(dir: Option<PathBuf>, show_collisions: bool) -> u8 {

@@ -26,6 +26,7 @@
 //! An [`Extractor`] is built once and is immutable, `Send` and `Sync`: share one across threads.
 #![deny(missing_docs)]
 
+pub mod corpus;
 pub mod entities;
 pub mod error;
 pub mod events;
@@ -138,6 +139,12 @@ impl Extractor {
     /// The event rules.
     pub fn rules(&self) -> &[events::Rule] {
         self.engine.rules()
+    }
+
+    /// The event engine (stage benchmarks time it separately).
+    #[doc(hidden)]
+    pub fn event_engine(&self) -> &EventEngine {
+        &self.engine
     }
 
     /// Extracts entities, events and quotes from one article.

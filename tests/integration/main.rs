@@ -2,5 +2,7 @@
 //! All integration tests are one binary (`autotests = false`).
 
 mod cli;
+mod corpus;
 mod events;
+mod props;
 mod util;

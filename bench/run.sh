@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# THE benchmark command: bench/run.sh   (see BENCHMARKS.md; takes ~10-15 minutes)
+#
+# Builds gazette (release), generates bench/data/ (a >= 50 MB corpus of the BBC articles in
+# ../shared/corpus repeated with fresh ids, gazetteers of 5k/100k/1M names), creates
+# bench/.venv with spacy, flashtext and pyahocorasick from PyPI, then runs every tool side by
+# side with /usr/bin/time (wall, CPU, peak RSS), the start-up time, and the per-stage
+# breakdown. Results: bench/data/results.tsv and bench/data/results.md (paste into BENCHMARKS.md).
+#
+# Slow tools run on a slice of the corpus (MB/s is per MB either way): FlashText and
+# pyahocorasick on the first 10 MB, spaCy on the first 5 MB, and spaCy is not run at 1M names
+# (set SPACY_1M=1 to try; each tool run is capped at TIMEOUT seconds, default 900).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+D=bench/data
+TIMEOUT=${TIMEOUT:-900}
+JOBS=$(nproc)
+SIZES=${SIZES:-"5k 100k 1m"}
+
+cargo build --release --quiet
+[ -f $D/corpus.jsonl ] && [ -d $D/gaz-1m ] || python3 bench/gen.py
+if [ ! -x bench/.venv/bin/python ] || ! bench/.venv/bin/python -c "import spacy, flashtext, ahocorasick" 2>/dev/null; then
+  python3 -m venv bench/.venv
+  bench/.venv/bin/pip install --quiet spacy flashtext pyahocorasick
+fi
+PY=bench/.venv/bin/python
+G=./target/release/gazette
+R=$D/results.tsv
+echo -e "tool\tnames\tcorpus\tmb\twall_s\tcpu_s\trss_kb\tstatus\tinfo" > $R
+
+# measure TOOL NAMES CORPUS CMD...: one run under /usr/bin/time, appended to results.tsv.
+measure() {
+  local tool=$1 names=$2 corpus=$3; shift 3
+  local mb; mb=$(python3 -c "import os,sys; print(round(os.path.getsize(sys.argv[1])/1e6,2))" "$corpus")
+  local out=$D/last.out tm=$D/last.time status=ok
+  timeout "$TIMEOUT" /usr/bin/time -f "%e %U %S %M" -o $tm "$@" > $out 2> $D/last.err || status="exit $?"
+  [ -s $tm ] || echo "0 0 0 0" > $tm
+  read -r wall usr sys rss < <(tail -1 $tm)
+  local info; info=$(tail -c 300 $out | tail -1 | tr '\t' ' ')
+  [[ "$tool" == gazette* ]] && info="$(wc -l < $out) lines"
+  echo -e "$tool\t$names\t$(basename $corpus)\t$mb\t$wall\t$(python3 -c "print(round($usr+$sys,2))")\t$rss\t$status\t$info" | tee -a $R
+}
+
+echo "== start-up on the embedded gazetteers (20 runs)"
+for i in $(seq 20); do /usr/bin/time -f "%e" -a -o $D/startup.txt $G --input text < /dev/null > /dev/null; done
+python3 -c "import statistics;v=[float(l) for l in open('$D/startup.txt') if l.strip()];print('startup_median_s', statistics.median(v), 'min', min(v))" | tee $D/startup.result
+rm -f $D/startup.txt
+
+for n in $SIZES; do
+  echo "== $n names"
+  measure gazette-1thread $n $D/corpus.jsonl $G -q -j 1 --gazetteers $D/gaz-$n $D/corpus.jsonl
+  measure gazette-${JOBS}threads $n $D/corpus.jsonl $G -q -j $JOBS --gazetteers $D/gaz-$n $D/corpus.jsonl
+  measure gazette-load-only $n /dev/null $G -q -j 1 --gazetteers $D/gaz-$n --input text /dev/null
+  measure flashtext $n $D/slice-10mb.jsonl $PY bench/tools.py flashtext $D/names-$n.txt $D/slice-10mb.jsonl
+  measure pyahocorasick $n $D/slice-10mb.jsonl $PY bench/tools.py pyahocorasick $D/names-$n.txt $D/slice-10mb.jsonl
+  if [ "$n" != 1m ] || [ -n "${SPACY_1M:-}" ]; then
+    measure spacy-entityruler $n $D/slice-5mb.jsonl $PY bench/tools.py spacy $D/names-$n.txt $D/slice-5mb.jsonl
+  fi
+done
+
+echo "== stages (one thread, through the library)"
+for n in 5k 1m; do
+  cargo bench --quiet --bench stages -- $D/corpus.jsonl $D/gaz-$n | tee $D/stages-$n.md
+done
+python3 bench/report.py $R $D/startup.result > $D/results.md
+cat $D/results.md

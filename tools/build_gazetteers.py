@@ -913,6 +913,38 @@ def main():
     locs = build_locations(data, common, country_names, person_places)
     files["locations"] = locs
 
+    # ---- non-sovereign ISO 3166-1 entries -> type location, subtype territory
+    # (tools/curated/territories.txt: code, sovereign code). A location entry with the same id
+    # (curated "Greenland", "Antarctica") absorbs the country-derived names.
+    territory_codes = set()
+    for ln in load_lines(os.path.join(CURATED, "territories.txt")):
+        code, sov = (ln.split("\t") + [""])[:2]
+        code, sov = code.strip(), sov.strip()
+        e = countries.pop("country:" + code.lower(), None)
+        if e is None:
+            sys.exit(f"territories.txt: no country entry for {code}")
+        territory_codes.add(code)
+        e.id, e.type, e.file = "location:" + slug(e.name), "location", "locations"
+        e.subtype = "continent" if code == "AQ" else "territory"
+        e.country, e.parent = code, ("country:" + sov.lower()) if sov else ""
+        tgt = locs.get(e.id)
+        if tgt is not None:
+            merge_into(tgt, e)
+            tgt.country, tgt.parent = e.country, e.parent
+            if tgt.subtype != "continent":
+                tgt.subtype = "territory"
+        else:
+            locs[e.id] = e
+        log.append(f"territory {code} -> {e.id} (sovereign {sov or '-'})")
+    # a country alias that is the name of a location is that location, not the country
+    # ("West Bank" of Palestine)
+    loc_name_keys = {norm(e.name) for e in locs.values()}
+    for e in countries.values():
+        for a in e.aliases:
+            if norm(a) in loc_name_keys and norm(a) != norm(e.name):
+                e.drop_aliases.add(a)
+                log.append(f"country alias {a!r} of {e.id} dropped: a location name")
+
     # ---- government
     files["government"] = build_government(data)
 
@@ -1052,6 +1084,9 @@ def main():
                 if q and len(q) == 1:
                     e.wikidata = next(iter(q))
 
+    # ---- government hygiene (after companies, so every company name is known)
+    drop_stats = government_hygiene(files, curated, common, log)
+
     # ---- drop list and alias hygiene
     for stem in files:
         for i in list(files[stem]):
@@ -1070,7 +1105,7 @@ def main():
             e.aliases = keep
 
     # ---- country codes must be ISO 3166-1 (GeoNames uses XK for Kosovo)
-    iso = {e.country for e in countries.values()}
+    iso = {e.country for e in countries.values()} | territory_codes
     for stem in files:
         for e in files[stem].values():
             if e.country and e.country not in iso:
@@ -1121,6 +1156,104 @@ def main():
     print(f"{os.path.join(out, 'common-words.txt')}: {len(words)} words")
     with open(os.path.join(HERE, "build_gazetteers.log"), "w", encoding="utf-8") as f:
         f.write("\n".join(log) + "\n")
+
+
+def government_hygiene(files, curated, common, log):
+    """One real-world body once, and no junk acronyms:
+    1. a generated government entry whose name is the name/alias of a company, media outlet,
+       organisation, country or location is that entity (BBC, Channel 4, Voice of America,
+       Fannie Mae, Marshall Islands): the government entry is dropped;
+    2. generated government entries of one country sharing a full name/alias are merged
+       (curated entry first, then the one with more names, then the smaller id);
+    3. a capitals acronym of a government entry that a curated row does not list is dropped
+       when it is an English word or also names an entry of another type (AAR, GEO, DBS):
+       major bodies keep theirs by listing them in tools/curated/government.tsv."""
+    gov = files["government"]
+    cur_alias = defaultdict(set)
+    for e in curated.get("government", []):
+        cur_alias[e.id] |= set(e.aliases)
+    other = {}
+    other_exact = defaultdict(set)
+    for stem, ents in files.items():
+        if stem == "government":
+            continue
+        for e in ents.values():
+            for n in e.names():
+                if n in e.drop_aliases:
+                    continue
+                b = n.lstrip("=")
+                if not is_caps_alias(b):
+                    other.setdefault(norm(b), e.id)
+                other_exact[b].add(e.id)
+                if not is_caps_alias(b) and len(re.sub(r"[^A-Za-z]", "", b)) <= 5:
+                    other_exact[b.upper()].add(e.id)  # "Nio", "Aar" collide with NIO, AAR
+    n1 = n2 = n3 = 0
+    def reparent(old, new):
+        for o in gov.values():
+            if o.parent == old:
+                o.parent = new
+    for gid in sorted(gov):
+        e = gov[gid]
+        if e.curated:
+            continue
+        hit = other.get(norm(e.name)) or (is_caps_alias(e.name) and min(other_exact.get(e.name, {""})))
+        if hit:
+            log.append(f"government {gid} dropped: same name as {hit}")
+            reparent(gid, "")
+            del gov[gid]
+            n1 += 1
+    # 2. merge generated duplicates within a country
+    parent = {}
+    def find(x):
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+    key_owner = {}
+    rank = lambda e: (not e.curated, -len(e.names()), e.id)
+    for gid in sorted(gov, key=lambda i: rank(gov[i])):
+        e = gov[gid]
+        for n in e.names():
+            if is_caps_alias(n) or n in e.drop_aliases:
+                continue
+            k = (e.country, norm(n))
+            if k in key_owner:
+                a, b = find(key_owner[k]), find(gid)
+                if a != b and not (gov[a].curated and gov[b].curated):
+                    parent[b] = a
+            else:
+                key_owner[k] = gid
+    for gid in sorted(gov):
+        r = find(gid)
+        if r != gid:
+            merge_into(gov[r], gov[gid])
+            reparent(gid, r)
+            log.append(f"government {gid} merged into {r}")
+            del gov[gid]
+            n2 += 1
+    for e in gov.values():
+        if e.parent == e.id:
+            e.parent = ""
+    # 3. acronyms
+    gov_exact = defaultdict(set)
+    for e in gov.values():
+        for a in e.aliases:
+            if is_caps_alias(a):
+                gov_exact[a].add(e.id)
+    for e in gov.values():
+        keep = []
+        for a in e.aliases:
+            if is_caps_alias(a) and a not in cur_alias.get(e.id, ()):
+                clash = other_exact.get(a, set()) | {i for i in gov_exact.get(a, ()) if i != e.id and a in cur_alias.get(i, ())}
+                word = a.lower() in common
+                if clash or word:
+                    log.append(f"acronym {a!r} of {e.id} dropped: " + (", ".join(sorted(clash)) or "English word"))
+                    n3 += 1
+                    continue
+            keep.append(a)
+        e.aliases = keep
+    log.append(f"government hygiene: {n1} dropped as other-type duplicates, {n2} merged, {n3} acronyms dropped")
+    print(f"government hygiene: {n1} dropped as other-type duplicates, {n2} merged, {n3} acronyms dropped")
+    return n1, n2, n3
 
 
 def load_lines_raw(path):

@@ -8,6 +8,8 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod render;
+
 /// Exit codes, set in one place.
 pub mod exit {
     /// Every record processed.
@@ -26,6 +28,8 @@ Examples:
   gazette gazetteer check gazetteers/            check data files: path:line: problem
   gazette gazetteer lookup \"Mercedes Benz\"       which entries a surface form hits
   gazette rules check                            run every rule's examples
+  gazette render -o page.html articles.jsonl     articles with highlights and event cards
+  gazette render --summary -o corpus.html --articles articles.jsonl output.jsonl
 
 Exit status: 0 all records ok, 1 some records failed (each got an error line),
 2 usage or configuration error.";
@@ -48,6 +52,8 @@ enum Command {
     /// Check event rule files.
     #[command(subcommand)]
     Rules(RulesCmd),
+    /// Render articles or gazette output as one self-contained HTML page.
+    Render(render::RenderArgs),
 }
 
 /// Data options shared by commands.
@@ -127,7 +133,7 @@ enum RulesCmd {
     },
 }
 
-const SUBCOMMANDS: &[&str] = &["extract", "gazetteer", "rules", "help", "-h", "--help", "-V", "--version"];
+const SUBCOMMANDS: &[&str] = &["extract", "gazetteer", "rules", "render", "help", "-h", "--help", "-V", "--version"];
 
 /// Parses arguments (with `extract` as the default command), runs, and returns the exit code.
 pub fn main() -> ExitCode {
@@ -149,6 +155,7 @@ pub fn main() -> ExitCode {
         Command::Gazetteer(GazetteerCmd::Check { dir, collisions }) => gazetteer_check(dir, collisions),
         Command::Gazetteer(GazetteerCmd::Lookup { text, gazetteers }) => gazetteer_lookup(&text, gazetteers),
         Command::Rules(RulesCmd::Check { path }) => rules_check(path),
+        Command::Render(a) => render::run(a),
     };
     ExitCode::from(code)
 }

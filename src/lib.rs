@@ -32,6 +32,7 @@ pub mod events;
 pub mod gazetteer;
 pub mod input;
 pub mod output;
+pub mod render;
 pub mod segment;
 
 pub use error::{ConfigError, Problem, RecordError};

@@ -48,7 +48,7 @@
     input.addEventListener("input", function () {
       var q = input.value.toLowerCase();
       table.querySelectorAll("tr[data-f]").forEach(function (tr) {
-        tr.hidden = q !== "" && tr.textContent.toLowerCase().indexOf(q) < 0;
+        tr.hidden = q !== "" && (tr.dataset.f + " " + tr.textContent).toLowerCase().indexOf(q) < 0;
       });
     });
   });

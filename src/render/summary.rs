@@ -186,7 +186,7 @@ pub fn summary_page(docs: &[Doc], opts: &Options) -> String {
     b.push_str(
         "<section><h2>Who did what to whom</h2><p class=\"dim\">Counted events across the corpus, one row per event type and pair of \
          entities; each cell links to the articles. <label>Filter rows: <input type=\"search\" class=\"filter\" data-target=\"wdww\" \
-         placeholder=\"e.g. Huawei, sanction\"></label></p><table class=\"grid wdww\" id=\"wdww\"><thead><tr><th>event</th><th>who</th>\
+         placeholder=\"e.g. Huawei, sanction\"></label></p><table class=\"grid wdww\" id=\"wdww\"><thead><tr><th>who</th>\
          <th></th><th>whom</th><th>articles</th></tr></thead>",
     );
     let mut sorted: Vec<(&(&str, Side, Side), &Vec<usize>)> = rows.iter().collect();
@@ -198,9 +198,9 @@ pub fn summary_page(docs: &[Doc], opts: &Options) -> String {
                 b.push_str("</tbody>");
             }
             current = t;
-            let _ = write!(b, "<tbody><tr class=\"group\"><th colspan=\"5\">{}</th></tr>", esc(t));
+            let _ = write!(b, "<tbody><tr class=\"group\"><th colspan=\"4\">{}</th></tr>", esc(t));
         }
-        let _ = write!(b, "<tr data-f=\"\"><td><span class=\"etype\">{}</span></td><td>", esc(t));
+        let _ = write!(b, "<tr data-f=\"{}\"><td>", esc(t));
         side(&mut b, &ents, *who);
         b.push_str("</td><td class=\"arrow\">→</td><td>");
         side(&mut b, &ents, *whom);
@@ -209,7 +209,7 @@ pub fn summary_page(docs: &[Doc], opts: &Options) -> String {
         b.push_str("</td></tr>");
     }
     if current.is_empty() {
-        b.push_str("<tbody><tr><td colspan=\"5\" class=\"dim\">no counted events with named arguments</td></tr>");
+        b.push_str("<tbody><tr><td colspan=\"4\" class=\"dim\">no counted events with named arguments</td></tr>");
     }
     b.push_str("</tbody></table></section>\n");
 
@@ -303,14 +303,18 @@ fn side(b: &mut String, ents: &HashMap<&str, EntityAgg>, s: Side) {
 
 /// Links to articles: the first few inline, the rest folded.
 fn article_links(b: &mut String, docs: &[Doc], arts: &[usize]) {
-    let label = |i: usize| -> &str { docs[i].title.as_deref().unwrap_or(&docs[i].id) };
+    let one = |b: &mut String, i: usize| {
+        let d = &docs[i];
+        let label: String = d.id.chars().take(32).collect();
+        let _ = write!(b, "<a class=\"art\" href=\"#a{i}\" title=\"{}\">{}</a> ", esc(d.title.as_deref().unwrap_or(&d.id)), esc(&label));
+    };
     for &i in arts.iter().take(INLINE_LINKS) {
-        let _ = write!(b, "<a class=\"art\" href=\"#a{i}\">{}</a> ", esc(label(i)));
+        one(b, i);
     }
     if arts.len() > INLINE_LINKS {
         let _ = write!(b, "<details class=\"more\"><summary>+{} more</summary>", num(arts.len() - INLINE_LINKS));
         for &i in arts.iter().skip(INLINE_LINKS).take(MAX_LINKS) {
-            let _ = write!(b, "<a class=\"art\" href=\"#a{i}\">{}</a> ", esc(label(i)));
+            one(b, i);
         }
         if arts.len() > INLINE_LINKS + MAX_LINKS {
             let _ = write!(b, "<span class=\"dim\">and {} more in the list below</span>", num(arts.len() - INLINE_LINKS - MAX_LINKS));

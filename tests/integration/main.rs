@@ -2,4 +2,5 @@
 //! All integration tests are one binary (`autotests = false`).
 
 mod cli;
+mod render;
 mod util;

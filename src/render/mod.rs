@@ -275,6 +275,30 @@ mod tests {
     }
 
     #[test]
+    fn inconsistent_offsets_never_panic() {
+        // Hand-edited or mismatched output: spans past the text, inverted, inside a
+        // sentence whose text is shorter than its offsets say.
+        let span = |t: &str, s: usize, e: usize| json!({"text": t, "start": s, "end": e});
+        let rec = json!({"schema_version": "1", "id": "x", "text": "Zürich: Nokia sued Huawei.",
+            "entities": [{"id": "company:nokia", "name": "Nokia", "type": "company", "source": "gazetteer",
+                          "mentions": [span("Nokia", 8, 13), span("Nokia", 500, 505), span("Nokia", 13, 8), span("Nokia", 0, 5)],
+                          "references": [{"text": "it", "start": 99, "end": 101, "kind": "pronoun"}]}],
+            "events": [{"id": "e", "type": "lawsuit.filed", "polarity": "positive", "modality": "asserted",
+                        "arguments": [{"role": "plaintiff", "entity": "company:nokia", "text": "Nokia", "start": 8, "end": 40, "via": "name"},
+                                      {"role": "defendant", "entity": "company:ghost", "text": "Huawei", "start": 19, "end": 25, "via": "name"}],
+                        "trigger": span("sued", 14, 18), "sentence": span("short", 0, 26), "rule": "r", "confidence": 0.5}],
+            "quotes": []});
+        let doc = doc_from_output(rec, None);
+        assert!(doc.result.is_ok());
+        let docs = [doc];
+        let page = article_page(&docs, &Options::default());
+        assert!(page.contains("did not match the text"));
+        assert_eq!(page.matches("class=\"m k-company\"").count(), 1, "only the mention that matches is highlighted");
+        let summary = summary_page(&docs, &Options::default());
+        assert!(summary.contains("lawsuit.filed"));
+    }
+
+    #[test]
     fn page_policy_hash_matches_the_script() {
         let p = page("t", "");
         let hash = html::base64(&html::sha256(SCRIPT.as_bytes()));

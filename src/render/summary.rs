@@ -389,7 +389,7 @@ fn evidence(b: &mut String, x: &Extraction, ev: &EventRecord) {
             return;
         }
         let (rs, re) = (start - s.start, end - s.start);
-        if chars[rs..re].iter().copied().eq(text.chars()) {
+        if re <= chars.len() && chars[rs..re].iter().copied().eq(text.chars()) {
             marks.push(Mark { start: rs, end: re, layer: 1, open: open.to_string(), close });
         }
     };

@@ -80,8 +80,8 @@ fn is_jsonl(format: InputFormat, input: &Option<PathBuf>, bytes: &[u8]) -> bool 
 }
 
 /// The articles of `--articles`, by id.
-fn load_articles(path: &PathBuf, failed: &mut bool) -> Result<HashMap<String, Article>, u8> {
-    let bytes = read(&Some(path.clone())).map_err(|e| {
+fn load_articles(path: &std::path::Path, failed: &mut bool) -> Result<HashMap<String, Article>, u8> {
+    let bytes = read(&Some(path.to_path_buf())).map_err(|e| {
         eprintln!("gazette: {}: {e}", path.display());
         exit::USAGE
     })?;

@@ -372,7 +372,7 @@ impl<'a> View<'a> {
                 if arg.via != "name" || self.entity_index.get(arg.entity.as_str()).is_some_and(|&i| self.x.entities[i].name != arg.text) {
                     out.push_str(" <span class=\"via\">as “");
                     push_esc(out, &arg.text);
-                    out.push_str("”");
+                    out.push('”');
                     if arg.via != "name" {
                         out.push_str(" (");
                         push_esc(out, &arg.via);

@@ -56,6 +56,8 @@ struct EventAgg {
 
 /// One side of a who-did-what-to-whom row: entity id and role.
 type Side<'a> = Option<(&'a str, &'a str)>;
+/// A who-did-what-to-whom row: event type, who, whom.
+type Row<'a> = (&'a str, Side<'a>, Side<'a>);
 
 /// Renders the corpus summary with a compact entry per article.
 pub fn summary_page(docs: &[Doc], opts: &Options) -> String {
@@ -88,7 +90,7 @@ pub fn summary_page(docs: &[Doc], opts: &Options) -> String {
 
     // Events by type, and who did what to whom.
     let mut evs: BTreeMap<&str, EventAgg> = BTreeMap::new();
-    let mut rows: BTreeMap<(&str, Side, Side), Vec<usize>> = BTreeMap::new();
+    let mut rows: BTreeMap<Row, Vec<usize>> = BTreeMap::new();
     for &(i, x) in &ok {
         for ev in &x.events {
             let a = evs.entry(ev.event_type.as_str()).or_default();
@@ -189,7 +191,7 @@ pub fn summary_page(docs: &[Doc], opts: &Options) -> String {
          placeholder=\"e.g. Huawei, sanction\"></label></p><table class=\"grid wdww\" id=\"wdww\"><thead><tr><th>who</th>\
          <th></th><th>whom</th><th>articles</th></tr></thead>",
     );
-    let mut sorted: Vec<(&(&str, Side, Side), &Vec<usize>)> = rows.iter().collect();
+    let mut sorted: Vec<(&Row, &Vec<usize>)> = rows.iter().collect();
     sorted.sort_by(|x, y| x.0 .0.cmp(y.0 .0).then(y.1.len().cmp(&x.1.len())).then(x.0.cmp(y.0)));
     let mut current = "";
     for ((t, who, whom), arts) in sorted {

@@ -10,6 +10,8 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod render;
+
 /// Exit codes, set in one place.
 pub mod exit {
     /// Every record processed.
@@ -29,6 +31,8 @@ Examples:
   gazette gazetteer check gazetteers/            check data files: path:line: problem
   gazette gazetteer lookup \"Mercedes Benz\"       which entries a surface form hits
   gazette rules check                            run every rule's examples
+  gazette render -o page.html articles.jsonl     articles with highlights and event cards
+  gazette render --summary -o corpus.html --articles articles.jsonl output.jsonl
 
 Exit status: 0 all records ok, 1 some records failed (each got an error line),
 2 usage or configuration error.";
@@ -51,6 +55,8 @@ enum Command {
     /// Check event rule files.
     #[command(subcommand)]
     Rules(RulesCmd),
+    /// Render articles or gazette output as one self-contained HTML page.
+    Render(render::RenderArgs),
 }
 
 /// Data options shared by commands.
@@ -140,7 +146,7 @@ enum RulesCmd {
     },
 }
 
-const SUBCOMMANDS: &[&str] = &["extract", "gazetteer", "rules", "help", "-h", "--help", "-V", "--version"];
+const SUBCOMMANDS: &[&str] = &["extract", "gazetteer", "rules", "render", "help", "-h", "--help", "-V", "--version"];
 
 /// Parses arguments (with `extract` as the default command), runs, and returns the exit code.
 pub fn main() -> ExitCode {
@@ -162,6 +168,7 @@ pub fn main() -> ExitCode {
         Command::Gazetteer(GazetteerCmd::Check { dir, collisions }) => gazetteer_check(dir, collisions),
         Command::Gazetteer(GazetteerCmd::Lookup { text, gazetteers }) => gazetteer_lookup(&text, gazetteers),
         Command::Rules(RulesCmd::Check { path }) => rules_check(path),
+        Command::Render(a) => render::run(a),
     };
     ExitCode::from(code)
 }

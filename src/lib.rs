@@ -33,6 +33,7 @@ pub mod events;
 pub mod gazetteer;
 pub mod input;
 pub mod output;
+pub mod render;
 pub mod segment;
 
 pub use error::{ConfigError, Problem, RecordError};

@@ -5,4 +5,5 @@ mod cli;
 mod corpus;
 mod events;
 mod props;
+mod render;
 mod util;

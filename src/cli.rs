@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gazette::input::{parse_json_record, Fields};
+use gazette::flat;
 use gazette::output::{ErrorRecord, SCHEMA_VERSION};
 use gazette::{Article, Extractor};
 use std::io::{self, BufWriter, Read, Write};
@@ -71,6 +72,55 @@ enum InputFormat {
     Jsonl,
 }
 
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum EmitArg {
+    /// One nested JSON record per article.
+    Records,
+    /// One row per article.
+    Articles,
+    /// One row per entity per article.
+    Entities,
+    /// One row per mention (names and resolved references).
+    Mentions,
+    /// One row per event.
+    Events,
+    /// One row per event argument.
+    Arguments,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    Jsonl,
+    Csv,
+    Tsv,
+}
+
+impl ExtractArgs {
+    /// The row writer the flags ask for, or a usage error.
+    fn row_writer<W: Write>(&self, w: W) -> Result<flat::RowWriter<W>, String> {
+        let emit = match self.emit {
+            EmitArg::Records => flat::Emit::Records,
+            EmitArg::Articles => flat::Emit::Articles,
+            EmitArg::Entities => flat::Emit::Entities,
+            EmitArg::Mentions => flat::Emit::Mentions,
+            EmitArg::Events => flat::Emit::Events,
+            EmitArg::Arguments => flat::Emit::Arguments,
+        };
+        let format = match self.format {
+            FormatArg::Jsonl => flat::Format::Jsonl,
+            FormatArg::Csv => flat::Format::Csv,
+            FormatArg::Tsv => flat::Format::Tsv,
+        };
+        if emit == flat::Emit::Records && format != flat::Format::Jsonl {
+            return Err("--format csv/tsv needs --emit articles|entities|mentions|events|arguments".into());
+        }
+        if emit != flat::Emit::Records && self.pretty {
+            return Err("--pretty applies to records, not to --emit rows".into());
+        }
+        Ok(flat::RowWriter::new(w, emit, format))
+    }
+}
+
 #[derive(Args, Debug)]
 struct ExtractArgs {
     /// Input files; stdin when none is given.
@@ -94,6 +144,14 @@ struct ExtractArgs {
     /// Publication date (YYYY-MM-DD) for plain-text input, to resolve relative dates.
     #[arg(long, value_name = "DATE")]
     published: Option<String>,
+    /// What to write: one nested record per article, or flat rows of one kind for database
+    /// loads (each row carries its article id; see docs/databases.md).
+    #[arg(long, value_enum, default_value_t = EmitArg::Records)]
+    emit: EmitArg,
+    /// Encoding of --emit rows: JSON Lines, CSV (RFC 4180, header row) or TSV (PostgreSQL text
+    /// format, header row). Records are always JSON Lines.
+    #[arg(long, value_enum, default_value_t = FormatArg::Jsonl)]
+    format: FormatArg,
     #[command(flatten)]
     data: DataArgs,
 }
@@ -168,9 +226,9 @@ fn build_extractor(data: &DataArgs) -> Result<Extractor, u8> {
     })
 }
 
-/// Writes lines to stdout; a closed pipe ends the run quietly.
+/// Writes records (or their flat rows) to stdout; a closed pipe ends the run quietly.
 struct Out {
-    w: BufWriter<io::StdoutLock<'static>>,
+    w: flat::RowWriter<BufWriter<io::StdoutLock<'static>>>,
     pretty: bool,
 }
 
@@ -180,10 +238,14 @@ enum WriteResult {
 }
 
 impl Out {
-    fn write<T: serde::Serialize>(&mut self, rec: &T) -> WriteResult {
-        let s = if self.pretty { serde_json::to_string_pretty(rec) } else { serde_json::to_string(rec) };
-        let s = s.expect("records serialise");
-        match writeln!(self.w, "{s}") {
+    fn write<T: flat::Record>(&mut self, rec: &T) -> WriteResult {
+        let res = if self.pretty {
+            let s = serde_json::to_string_pretty(rec).expect("records serialise");
+            writeln!(self.w.get_mut(), "{s}")
+        } else {
+            self.w.write_record(rec)
+        };
+        match res {
             Ok(()) => WriteResult::Ok,
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => WriteResult::Closed,
             Err(e) => {
@@ -204,7 +266,14 @@ fn run_extract(a: ExtractArgs) -> u8 {
         Err(c) => return c,
     };
     let fields = Fields { text: a.text_field.clone(), id: a.id_field.clone(), title: a.title_field.clone() };
-    let mut out = Out { w: BufWriter::new(io::stdout().lock()), pretty: a.pretty };
+    let w = match a.row_writer(BufWriter::new(io::stdout().lock())) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("gazette: {e}");
+            return exit::USAGE;
+        }
+    };
+    let mut out = Out { w, pretty: a.pretty };
     let mut failed = false;
     let inputs: Vec<Option<PathBuf>> = if a.files.is_empty() { vec![None] } else { a.files.iter().cloned().map(Some).collect() };
     for input in inputs {

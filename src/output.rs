@@ -254,6 +254,20 @@ pub struct ErrorRecord {
     pub source: Option<String>,
 }
 
+/// Makes event ids unique within a record: the second event with the same id (same type,
+/// arguments and trigger offset) gets `-2` appended, the third `-3`, in record order, so
+/// the ids stay deterministic.
+pub fn disambiguate_event_ids(events: &mut [EventRecord]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for ev in events.iter_mut() {
+        let n = seen.entry(ev.id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            ev.id = format!("{}-{}", ev.id, n);
+        }
+    }
+}
+
 /// The id of an article: its own, or a hash of its text.
 pub fn article_id(article: &Article) -> String {
     match &article.id {
@@ -336,7 +350,7 @@ pub fn build(gaz: &Gazetteer, article: &Article, an: &Analysis, events: &[Event]
         }
     }
     let _ = MentionForm::Name;
-    let events = events
+    let events: Vec<EventRecord> = events
         .iter()
         .map(|ev| {
             let mut arguments: Vec<ArgumentRecord> = ev
@@ -384,6 +398,8 @@ pub fn build(gaz: &Gazetteer, article: &Article, an: &Analysis, events: &[Event]
             }
         })
         .collect();
+    let mut events: Vec<EventRecord> = events;
+    disambiguate_event_ids(&mut events);
     let quotes = quotes
         .iter()
         .map(|q| {

@@ -3,3 +3,5 @@
 
 mod cli;
 mod util;
+mod databases;
+mod schema;

@@ -182,7 +182,10 @@ fn scalar(db: &dyn Db, sql: &str) -> usize {
 }
 
 fn row_counts(db: &dyn Db) -> BTreeMap<&'static str, usize> {
-    TABLES.iter().map(|t| (*t, scalar(db, &format!("SELECT COUNT(*) FROM {t};")))).collect()
+    let sql = format!("SELECT {};", TABLES.iter().map(|t| format!("(SELECT COUNT(*) FROM {t})")).collect::<Vec<_>>().join(", "));
+    let rows = db.query(&sql);
+    assert_eq!(rows.len(), 1, "{sql}: {rows:?}");
+    TABLES.iter().zip(&rows[0]).map(|(t, n)| (*t, n.parse().unwrap_or_else(|_| panic!("{sql}: {rows:?}")))).collect()
 }
 
 const SEED_AUTOMAKERS: [&str; 9] = [

@@ -24,6 +24,7 @@ Examples:
   cat article.txt | gazette                      one plain-text article from stdin
   gazette extract --pretty fixtures/seed.txt     readable output
   gazette extract --input jsonl articles.jsonl   one JSON object per line in, per line out
+  gazette --emit events --format csv a.jsonl    flat rows for databases (docs/databases.md)
   gazette gazetteer check gazetteers/            check data files: path:line: problem
   gazette gazetteer lookup \"Mercedes Benz\"       which entries a surface form hits
   gazette rules check                            run every rule's examples

@@ -35,6 +35,13 @@ pub fn require_tools() -> bool {
     std::env::var_os("GAZETTE_REQUIRE_TOOLS").is_some_and(|v| !v.is_empty())
 }
 
+/// Prints why a test is skipped, past the test harness's output capture (which only takes
+/// `print!`/`eprintln!`), so the message shows in a passing run.
+pub fn skip(msg: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipping {msg}");
+}
+
 /// `Some(())` when every tool is there; otherwise skips (prints why) or, in CI, fails.
 pub fn tools(test: &str, names: &[&str]) -> Option<()> {
     let missing: Vec<&str> = names.iter().copied().filter(|n| which(n).is_none()).collect();
@@ -45,7 +52,7 @@ pub fn tools(test: &str, names: &[&str]) -> Option<()> {
     if require_tools() {
         panic!("{msg}; GAZETTE_REQUIRE_TOOLS is set");
     }
-    eprintln!("skipping {msg}");
+    skip(&msg);
     None
 }
 
@@ -358,7 +365,7 @@ fn postgres_loads_and_answers() {
     if pg_bin().is_none() {
         let msg = "postgres_loads_and_answers: PostgreSQL server (initdb, pg_ctl) not installed (tests/run.sh installs it)";
         assert!(!require_tools(), "{msg}; GAZETTE_REQUIRE_TOOLS is set");
-        eprintln!("skipping {msg}");
+        skip(&msg);
         return;
     }
     let server = PgServer::start();

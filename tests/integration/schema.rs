@@ -2,7 +2,7 @@
 //! (Python's `jsonschema`, draft 2020-12), read back into the structs with
 //! `deny_unknown_fields`, and the stable-id guarantees.
 
-use crate::databases::tools;
+use crate::databases::{skip, tools};
 use crate::util::*;
 use gazette::flat::{ArgumentRow, ArticleRow, EntityRow, EventRow, MentionRow};
 use gazette::output::{fnv1a, ErrorRecord, Extraction};
@@ -58,7 +58,7 @@ fn jsonschema_available() -> bool {
     if !ok {
         let msg = "schema validation: the Python package jsonschema is not installed (tests/run.sh installs it)";
         assert!(std::env::var_os("GAZETTE_REQUIRE_TOOLS").is_none(), "{msg}; GAZETTE_REQUIRE_TOOLS is set");
-        eprintln!("skipping {msg}");
+        skip(&msg);
     }
     ok
 }

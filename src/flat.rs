@@ -477,6 +477,18 @@ impl<W: Write> RowWriter<W> {
         RowWriter { w, emit, format, header_done: false, line: Vec::new(), csv }
     }
 
+    /// This writer never writes the header row: for workers that encode records into buffers in
+    /// parallel, while one writer with a header (or [`RowWriter::header_bytes`]) starts the output.
+    pub fn without_header(mut self) -> Self {
+        self.header_done = true;
+        self
+    }
+
+    /// The header row alone (empty for JSON Lines and records).
+    pub fn header_bytes(emit: Emit, format: Format) -> Vec<u8> {
+        RowWriter::new(Vec::new(), emit, format).finish().unwrap_or_default()
+    }
+
     /// Writes the rows of one processed article.
     pub fn write_extraction(&mut self, x: &Extraction) -> io::Result<()> {
         match self.emit {
@@ -656,6 +668,23 @@ mod tests {
         // Numbers print as in the JSON Lines: an f32 confidence is not widened to f64 digits.
         let conf = serde_json::to_string(&x.events[0].confidence).unwrap();
         assert!(out.contains(&format!(",{conf},")), "{conf} in {out}");
+    }
+
+    #[test]
+    fn parallel_chunks_concatenate_to_the_serial_output() {
+        let x = sample();
+        let mut serial = RowWriter::new(Vec::new(), Emit::Arguments, Format::Csv);
+        serial.write_extraction(&x).unwrap();
+        serial.write_extraction(&x).unwrap();
+        let serial = serial.finish().unwrap();
+        let mut out = RowWriter::<Vec<u8>>::header_bytes(Emit::Arguments, Format::Csv);
+        for _ in 0..2 {
+            let mut w = RowWriter::new(Vec::new(), Emit::Arguments, Format::Csv).without_header();
+            w.write_extraction(&x).unwrap();
+            out.extend(w.finish().unwrap());
+        }
+        assert_eq!(out, serial);
+        assert!(RowWriter::<Vec<u8>>::header_bytes(Emit::Events, Format::Jsonl).is_empty());
     }
 
     #[test]

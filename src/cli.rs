@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gazette::corpus::{Format, InputSpec, Inputs, ReadOptions};
+use gazette::flat;
 use gazette::input::Fields;
 use gazette::output::{ErrorRecord, SCHEMA_VERSION};
 use gazette::Extractor;
@@ -28,6 +29,7 @@ Examples:
   gazette extract --pretty fixtures/seed.txt     readable output
   gazette extract --input jsonl articles.jsonl   one JSON object per line in, per line out
   gazette extract -j 2 corpus/ > out.jsonl       a directory tree (*.jsonl, *.txt, *.gz), 2 threads
+  gazette --emit events --format csv a.jsonl     flat rows for databases (docs/databases.md)
   gazette gazetteer check gazetteers/            check data files: path:line: problem
   gazette gazetteer lookup \"Mercedes Benz\"       which entries a surface form hits
   gazette rules check                            run every rule's examples
@@ -113,8 +115,68 @@ struct ExtractArgs {
     /// Longest article accepted, in bytes; longer ones give an error record.
     #[arg(long, value_name = "BYTES", default_value_t = gazette::corpus::DEFAULT_MAX_ARTICLE_BYTES)]
     max_article_bytes: usize,
+    /// What to write: one nested record per article, or flat rows of one kind for database
+    /// loads (each row carries its article id; see docs/databases.md).
+    #[arg(long, value_enum, default_value_t = EmitArg::Records)]
+    emit: EmitArg,
+    /// Encoding of --emit rows: JSON Lines, CSV (RFC 4180, header row) or TSV (PostgreSQL text
+    /// format, header row). Records are always JSON Lines.
+    #[arg(long, value_enum, default_value_t = FormatArg::Jsonl)]
+    format: FormatArg,
     #[command(flatten)]
     data: DataArgs,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum EmitArg {
+    /// One nested JSON record per article.
+    Records,
+    /// One row per article.
+    Articles,
+    /// One row per entity per article.
+    Entities,
+    /// One row per mention (names and resolved references).
+    Mentions,
+    /// One row per event.
+    Events,
+    /// One row per event argument.
+    Arguments,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    /// JSON Lines.
+    Jsonl,
+    /// CSV (RFC 4180) with a header row.
+    Csv,
+    /// Tab-separated, PostgreSQL text format, with a header row.
+    Tsv,
+}
+
+impl ExtractArgs {
+    /// The row kind and encoding the flags ask for, or a usage error.
+    fn rows(&self) -> Result<(flat::Emit, flat::Format), String> {
+        let emit = match self.emit {
+            EmitArg::Records => flat::Emit::Records,
+            EmitArg::Articles => flat::Emit::Articles,
+            EmitArg::Entities => flat::Emit::Entities,
+            EmitArg::Mentions => flat::Emit::Mentions,
+            EmitArg::Events => flat::Emit::Events,
+            EmitArg::Arguments => flat::Emit::Arguments,
+        };
+        let format = match self.format {
+            FormatArg::Jsonl => flat::Format::Jsonl,
+            FormatArg::Csv => flat::Format::Csv,
+            FormatArg::Tsv => flat::Format::Tsv,
+        };
+        if emit == flat::Emit::Records && format != flat::Format::Jsonl {
+            return Err("--format csv/tsv needs --emit articles|entities|mentions|events|arguments".into());
+        }
+        if emit != flat::Emit::Records && self.pretty {
+            return Err("--pretty applies to records, not to --emit rows".into());
+        }
+        Ok((emit, format))
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -201,11 +263,27 @@ pub enum Emit<'a> {
 pub struct EmitConfig {
     /// Pretty-printed JSON (several lines per record).
     pub pretty: bool,
+    /// Nested records, or flat rows of one kind (`--emit`).
+    pub rows: flat::Emit,
+    /// Encoding of flat rows (`--format`).
+    pub format: flat::Format,
 }
 
 /// Writes one record as output line(s) into `buf`: the ONE place that formats output.
 pub fn emit(buf: &mut Vec<u8>, rec: Emit<'_>, cfg: &EmitConfig) {
     let start = buf.len();
+    if cfg.rows != flat::Emit::Records {
+        // Flat rows; the header row is written once at the start of the run.
+        let mut w = flat::RowWriter::new(&mut *buf, cfg.rows, cfg.format).without_header();
+        let res = match rec {
+            Emit::Extraction(x) => w.write_extraction(x),
+            Emit::Error(e) => w.write_error(e),
+        };
+        if res.is_err() {
+            buf.truncate(start);
+        }
+        return;
+    }
     let res = match (rec, cfg.pretty) {
         (Emit::Extraction(x), false) => serde_json::to_writer(&mut *buf, x),
         (Emit::Extraction(x), true) => serde_json::to_writer_pretty(&mut *buf, x),
@@ -317,10 +395,20 @@ fn run_extract(a: ExtractArgs) -> u8 {
         Some(n) if n > 0 => n,
         _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    let cfg = EmitConfig { pretty: a.pretty };
+    let (rows, format) = match a.rows() {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("gazette: {e}");
+            return exit::USAGE;
+        }
+    };
+    let cfg = EmitConfig { pretty: a.pretty, rows, format };
     let show = !a.quiet && io::stderr().is_terminal();
     let progress = crate::progress::Progress::new(show, total, bytes_read.clone());
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    if out.write_all(&flat::RowWriter::<Vec<u8>>::header_bytes(rows, format)).is_err() {
+        return exit::OK;
+    }
     let mut stats = Stats::default();
     let mut closed = false;
     gazette::corpus::ordered_map(

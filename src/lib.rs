@@ -11,7 +11,8 @@
 //! 3. [`gazetteer`] — curated entity lists, checked and compiled into a token-trie matcher;
 //! 4. [`entities`] — mentions → document entities, people from context, coreference;
 //! 5. [`events`] — rule files and the rule engine, quotations;
-//! 6. [`output`] — the JSON Lines record (its rustdoc is the schema).
+//! 6. [`output`] — the JSON Lines record (its rustdoc is the schema);
+//! 7. [`flat`] — the same as flat rows (JSON Lines, CSV, TSV) for database loads.
 //!
 //! ```
 //! use gazette::{Article, Extractor};
@@ -29,6 +30,7 @@
 pub mod corpus;
 pub mod entities;
 pub mod error;
+pub mod flat;
 pub mod events;
 pub mod gazetteer;
 pub mod input;

@@ -19,8 +19,40 @@
 //!   `date`, `count`, `amount`, `measure`, `object`, `field`, `references`).
 //! - An article that cannot be processed gives `{"schema_version":"1","id":…,"error":…}` (and
 //!   `source` = `FILE:LINE` when read from a file).
-//! - Versioning: adding an optional field keeps `schema_version`; removing or changing the
-//!   meaning of a field increments it.
+//! - Versioning: every record (and every flat row of [`crate::flat`]) carries
+//!   `schema_version` ([`SCHEMA_VERSION`], now `"1"`). Adding an optional field keeps it;
+//!   removing or renaming a field, making an optional field required, or changing a field's
+//!   meaning or type increments it. The JSON Schemas pin it with `const`.
+//!
+//! ## Schema files
+//!
+//! `schema/record.schema.json` ([`Extraction`]), `schema/error.schema.json` ([`ErrorRecord`]),
+//! `schema/output.schema.json` (any output line: one of the two), and one file per flat row kind
+//! (`schema/{articles,entities,mentions,events,arguments}.schema.json`, see [`crate::flat`]); all
+//! JSON Schema draft 2020-12 with `additionalProperties: false`. The tests validate real output
+//! against them and read it back into these structs, which all `deny_unknown_fields`.
+//!
+//! ## Required and optional fields
+//!
+//! Fields whose type is not `Option`/`Vec`-with-skip are always present. Always present:
+//! record `schema_version`, `id`, `entities`, `events`, `quotes` (possibly empty arrays);
+//! entity `id`, `name`, `type`, `source`, `mentions` (at least one); event `id`, `type`,
+//! `polarity`, `modality`, `arguments`, `trigger`, `sentence`, `rule`, `confidence`; argument
+//! `role`, `entity`, `text`, `start`, `end`, `via`; span/quote/dateline `text`, `start`, `end`;
+//! error `schema_version`, `id` (`null` when unreadable), `error`. Everything else is omitted when
+//! absent.
+//!
+//! ## Ids
+//!
+//! - Article: the input's `id`, else `doc-` + 16 hex digits of the 64-bit FNV-1a hash of the text
+//!   ([`article_id`]).
+//! - Entity: the gazetteer's canonical id (`company:huawei`), the same in every article; an
+//!   entity found from context gets `type:slug` of its normalised name
+//!   ([`crate::entities::slug`]: `person:alan-fan`).
+//! - Event: `ev-` + 16 hex digits of FNV-1a over (article id, type, sorted deduplicated
+//!   `role=entity` pairs, trigger field and character start); a second event with the same key
+//!   in one record gets `-2`, a third `-3`, in record order ([`disambiguate_event_ids`]). The id
+//!   depends only on the article, so re-running a corpus upserts rather than duplicates.
 
 use crate::entities::{Analysis, AnchorKind, Field, MentionForm};
 use crate::events::{Event, Modality, Polarity, Quote};
@@ -163,11 +195,11 @@ pub struct EventRecord {
     /// ISO 8601 date at the precision the text gives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
-    /// Arguments.
+    /// Arguments, sorted by role, character start and entity id.
     pub arguments: Vec<ArgumentRecord>,
-    /// Trigger.
+    /// The trigger word(s).
     pub trigger: Span,
-    /// Sentence.
+    /// The sentence holding the trigger (same field as the trigger).
     pub sentence: Span,
     /// Id of the rule that fired.
     pub rule: String,
@@ -254,6 +286,20 @@ pub struct ErrorRecord {
     pub source: Option<String>,
 }
 
+/// Makes event ids unique within a record: the second event with the same id (same type,
+/// arguments and trigger offset) gets `-2` appended, the third `-3`, in record order, so
+/// the ids stay deterministic.
+pub fn disambiguate_event_ids(events: &mut [EventRecord]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for ev in events.iter_mut() {
+        let n = seen.entry(ev.id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            ev.id = format!("{}-{}", ev.id, n);
+        }
+    }
+}
+
 /// The id of an article: its own, or a hash of its text.
 pub fn article_id(article: &Article) -> String {
     match &article.id {
@@ -336,7 +382,7 @@ pub fn build(gaz: &Gazetteer, article: &Article, an: &Analysis, events: &[Event]
         }
     }
     let _ = MentionForm::Name;
-    let events = events
+    let events: Vec<EventRecord> = events
         .iter()
         .map(|ev| {
             let mut arguments: Vec<ArgumentRecord> = ev
@@ -384,6 +430,8 @@ pub fn build(gaz: &Gazetteer, article: &Article, an: &Analysis, events: &[Event]
             }
         })
         .collect();
+    let mut events: Vec<EventRecord> = events;
+    disambiguate_event_ids(&mut events);
     let quotes = quotes
         .iter()
         .map(|q| {

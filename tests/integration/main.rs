@@ -7,3 +7,5 @@ mod events;
 mod props;
 mod render;
 mod util;
+mod databases;
+mod schema;

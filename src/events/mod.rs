@@ -266,7 +266,10 @@ impl EventEngine {
                 }
             }
         }
+        // A full DFA: overlapping search over every byte of every article is the hot loop,
+        // and the keyword set is small (a few hundred states).
         let prefilter = AhoCorasickBuilder::new()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&keywords)

@@ -281,11 +281,13 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
 
     // Lower-case words of the article, for the cue words of colliding names ("BIS" near
     // "central bank" vs near "export controls").
-    let doc_words: rustc_hash::FxHashSet<String> = format!("{title}\n{text}")
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() >= 4)
-        .map(str::to_lowercase)
-        .collect();
+    // Built on first use: only colliding names need it.
+    let doc_words_cell: std::cell::OnceCell<rustc_hash::FxHashSet<String>> = std::cell::OnceCell::new();
+    let doc_words = || {
+        doc_words_cell.get_or_init(|| {
+            format!("{title}\n{text}").split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).map(str::to_lowercase).collect()
+        })
+    };
     let mut entities: Vec<DocEntity> = Vec::new();
     let mut by_entry: FxHashMap<u32, usize> = FxHashMap::default();
     let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
@@ -302,7 +304,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
                 .iter()
                 .max_by_key(|&&e| {
                     let named = c.targets.iter().any(|t| t.0 == e && t.1 == Form::Name);
-                    (evidence.get(&e).copied().unwrap_or(0) + context_support(gaz, e, &evidence, &doc_words), named, std::cmp::Reverse(e))
+                    (evidence.get(&e).copied().unwrap_or(0) + context_support(gaz, e, &evidence, doc_words()), named, std::cmp::Reverse(e))
                 })
                 .expect("non-empty targets")
         };

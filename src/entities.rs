@@ -328,9 +328,9 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
                 id: entry.id.clone(),
                 name: entry.name.clone(),
                 kind: entry.kind,
-                subtype: entry.subtype.clone(),
-                country: entry.country.clone(),
-                parent: entry.parent.clone(),
+                subtype: entry.subtype.as_deref().map(str::to_string),
+                country: entry.country.as_deref().map(str::to_string),
+                parent: entry.parent.as_deref().map(str::to_string),
                 mentions: Vec::new(),
             });
             by_id.insert(entry.id.clone(), entities.len() - 1);

@@ -77,11 +77,11 @@ pub struct Entry {
     /// Entity type.
     pub kind: EntityType,
     /// Subtype (`automaker`, `media`, `city`, ...).
-    pub subtype: Option<String>,
+    pub subtype: Option<Box<str>>,
     /// ISO 3166-1 alpha-2 country.
-    pub country: Option<String>,
+    pub country: Option<Box<str>>,
     /// Parent entry id.
-    pub parent: Option<String>,
+    pub parent: Option<Box<str>>,
     /// Other surface forms.
     pub aliases: Vec<String>,
     /// Demonyms / adjectives.
@@ -95,7 +95,7 @@ pub struct Entry {
     /// SEC CIK.
     pub cik: Option<String>,
     /// File the entry came from.
-    pub path: String,
+    pub path: std::sync::Arc<str>,
     /// Line in that file.
     pub line: usize,
 }
@@ -104,7 +104,8 @@ pub struct Entry {
 #[derive(Debug, Clone)]
 pub struct Gazetteer {
     entries: Vec<Entry>,
-    by_id: FxHashMap<String, u32>,
+    /// Entry indices sorted by id (ids are unique): binary search, no second copy of the ids.
+    by_id: Vec<u32>,
     matcher: Matcher,
     first_names: FxHashSet<String>,
 }
@@ -190,10 +191,8 @@ impl Gazetteer {
         if !problems.is_empty() {
             return Err(ConfigError::new(problems));
         }
-        let mut by_id = FxHashMap::default();
-        for (i, e) in entries.iter().enumerate() {
-            by_id.insert(e.id.clone(), i as u32);
-        }
+        let mut by_id: Vec<u32> = (0..entries.len() as u32).collect();
+        by_id.sort_unstable_by(|&a, &b| entries[a as usize].id.cmp(&entries[b as usize].id));
         let mut b = matcher::MatcherBuilder::new();
         let is_common = |w: &str| common.contains(w);
         for (i, e) in entries.iter().enumerate() {
@@ -224,7 +223,7 @@ impl Gazetteer {
 
     /// Entry index by canonical id.
     pub fn index_of(&self, id: &str) -> Option<u32> {
-        self.by_id.get(id).copied()
+        self.by_id.binary_search_by(|&i| self.entries[i as usize].id.as_str().cmp(id)).ok().map(|k| self.by_id[k])
     }
 
     /// The compiled matcher.
@@ -291,7 +290,7 @@ fn report_entries(entries: &[Entry]) -> CheckReport {
         let mut counts: FxHashMap<String, usize> = FxHashMap::default();
         for e in entries {
             let key = match &e.subtype {
-                Some(s) if s == "automaker" || s == "media" => format!("{}/{}", e.kind.as_str(), s),
+                Some(s) if &**s == "automaker" || &**s == "media" => format!("{}/{}", e.kind.as_str(), s),
                 _ => e.kind.as_str().to_string(),
             };
             *counts.entry(key).or_default() += 1;
@@ -322,7 +321,7 @@ fn report_entries(entries: &[Entry]) -> CheckReport {
             let first = &entries[v[0] as usize];
             let others: Vec<String> = v[1..].iter().map(|&i| entries[i as usize].id.clone()).collect();
             collisions.push(Problem {
-                path: first.path.clone(),
+                path: first.path.to_string(),
                 line: first.line,
                 message: format!("alias `{}` of `{}` is also an alias of {}", k.trim(), first.id, others.join(", ")),
             });

@@ -22,8 +22,8 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-fn list(s: &str) -> Vec<String> {
-    s.split('|').map(str::trim).filter(|a| !a.is_empty()).map(str::to_string).collect()
+fn list(s: &str) -> Box<[Box<str>]> {
+    s.split('|').map(str::trim).filter(|a| !a.is_empty()).map(Box::from).collect()
 }
 
 /// Parses one gazetteer file. Entries are appended to `entries`; problems to `problems`.

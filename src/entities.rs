@@ -153,6 +153,21 @@ const TITLES: &[&str] = &[
     "Spokeswoman", "Analyst", "Strategist", "strategist", "Minister", "Republican", "Democrat", "Democratic",
 ];
 
+/// Set lookups for the long word lists (hundreds of words, checked for every capitalised word).
+fn word_set(cell: &'static OnceLock<rustc_hash::FxHashSet<&'static str>>, words: &'static [&'static str]) -> &'static rustc_hash::FxHashSet<&'static str> {
+    cell.get_or_init(|| words.iter().copied().collect())
+}
+
+fn is_not_name(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, NOT_NAME).contains(w)
+}
+
+fn is_title(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, TITLES).contains(w)
+}
+
 const NOT_NAME: &[&str] = &[
     "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "He", "She", "They", "We", "I", "You",
     "His", "Her", "Their", "Our", "My", "In", "On", "At", "For", "From", "With", "By", "Of", "To", "And",
@@ -527,8 +542,8 @@ fn drop_non_names(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, 
             let glued = &txt[tokens[p].end..tokens[c.first_token].start] == " ";
             let proper = tokens[p].kind == TokenKind::Word
                 && pw.chars().any(char::is_uppercase)
-                && !NOT_NAME.contains(&pw)
-                && !TITLES.contains(&pw)
+                && !is_not_name(pw)
+                && !is_title(pw)
                 && !cands.iter().any(|o| o.field == c.field && o.first_token <= p && p < o.last_token);
             let sentence_start = p == 0 || matches!(word(p - 1), "." | "\"" | "“" | ":" | "?" | "!");
             if glued && proper && !(sentence_start && is_cap_word(pw) && !pw.chars().skip(1).any(char::is_uppercase)) {
@@ -811,7 +826,7 @@ fn context_entities(
         // Unknown company: capitalised run followed by a legal suffix.
         if run_end < n {
             let k = if toks[run_end].text(text) == "," { run_end + 1 } else { run_end };
-            if k < n && is_legal_suffix(toks[k].text(text)) && k > i && !NOT_NAME.contains(&toks[i].text(text)) {
+            if k < n && is_legal_suffix(toks[k].text(text)) && k > i && !is_not_name(toks[i].text(text)) {
                 let (s, e) = extend_legal(text, toks, i, run_end);
                 let name = &text[toks[i].start..toks[run_end - 1].end];
                 let idx = add_context_entity(entities, by_id, EntityType::Company, name, Mention { field, start: s, end: e, form: MentionForm::Context });
@@ -907,7 +922,7 @@ fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: us
         return None;
     }
     // Every word but the head a stop word? ("The Union")
-    if (a..run_end - 1).all(|k| NOT_NAME.contains(&word(k))) && end_tok == run_end && kind != EntityType::Organization {
+    if (a..run_end - 1).all(|k| is_not_name(word(k))) && end_tok == run_end && kind != EntityType::Organization {
         return None;
     }
     let mut start = toks[a].start;
@@ -937,9 +952,9 @@ fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: u
     let mut a = i;
     let mut titled = false;
     for k in i..run_end {
-        if NOT_NAME.contains(&word(k)) || TITLES.contains(&word(k)) {
+        if is_not_name(word(k)) || is_title(word(k)) {
             a = k + 1;
-            titled = TITLES.contains(&word(k));
+            titled = is_title(word(k));
         }
     }
     // Skip "." after "Mr." / initials at the start.
@@ -966,7 +981,7 @@ fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: u
         });
         let w = word(a);
         let lowercase_rest = w.chars().skip(1).all(|c| c.is_lowercase() || c == '\'' || c == '-');
-        return (strong && run_end == a + 1 && lowercase_rest && !NOT_NAME.contains(&w)).then_some((a, run_end));
+        return (strong && run_end == a + 1 && lowercase_rest && !is_not_name(w)).then_some((a, run_end));
     }
     if !(2..=5).contains(&words) {
         return None;
@@ -983,7 +998,7 @@ fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], 
     for back in 1..=3 {
         if a >= back {
             let w = word(a - back);
-            if TITLES.contains(&w) || w == "Mr" || w == "Mrs" || w == "Ms" || w == "Dr" {
+            if is_title(w) || w == "Mr" || w == "Mrs" || w == "Ms" || w == "Dr" {
                 return true;
             }
             if w == "." && a >= back + 1 && matches!(word(a - back - 1), "Mr" | "Mrs" | "Ms" | "Dr") {
@@ -999,7 +1014,7 @@ fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], 
         return true;
     }
     // ", the chief executive of …", ", a Microsoft security manager": a title in the apposition.
-    if b + 1 < toks.len() && word(b) == "," && matches!(word(b + 1), "the" | "a" | "an") && (b + 2..(b + 7).min(toks.len())).any(|k| (TITLES.contains(&word(k)) && word(k).chars().next().is_some_and(char::is_lowercase)) || PERSON_NOUNS.contains(&word(k))) {
+    if b + 1 < toks.len() && word(b) == "," && matches!(word(b + 1), "the" | "a" | "an") && (b + 2..(b + 7).min(toks.len())).any(|k| (is_title(word(k)) && word(k).chars().next().is_some_and(char::is_lowercase)) || PERSON_NOUNS.contains(&word(k))) {
         return true;
     }
     // ", an Indian." / ", a Briton,": a nationality noun alone in apposition.
@@ -1012,7 +1027,7 @@ fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], 
     // Apposition after a role: "the head of Huawei global IP, Alan Fan".
     if a >= 2 && word(a - 1) == "," {
         let lo = a.saturating_sub(8);
-        if (lo..a - 1).any(|k| TITLES.contains(&word(k))) {
+        if (lo..a - 1).any(|k| is_title(word(k))) {
             return true;
         }
     }
@@ -1059,7 +1074,7 @@ fn link_short_forms(
             let s = if m.field == Field::Title { title } else { text };
             let surface = &s[m.start..m.end];
             let Some((first, _)) = surface.split_once(' ') else { continue };
-            if !is_cap_word(first) || NOT_NAME.contains(&first) || STOP_LEAD.contains(&first) || TITLES.contains(&first) || surnames.contains_key(first) {
+            if !is_cap_word(first) || is_not_name(first) || STOP_LEAD.contains(&first) || is_title(first) || surnames.contains_key(first) {
                 continue;
             }
             firsts

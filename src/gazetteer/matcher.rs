@@ -179,11 +179,19 @@ fn strip_dots(s: &str) -> Box<str> {
 
 /// Is the alias an acronym (capitals and digits only, at most 5 letters)?
 pub fn is_acronym(alias: &str) -> bool {
-    let letters: Vec<char> = alias.chars().filter(|c| c.is_alphabetic()).collect();
-    !letters.is_empty()
-        && letters.len() <= 5
-        && letters.iter().all(|c| c.is_uppercase())
-        && alias.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '&' | '-' | ' '))
+    // One pass, no allocation: it runs on every word of every article.
+    let mut letters = 0;
+    for c in alias.chars() {
+        if c.is_alphabetic() {
+            letters += 1;
+            if letters > 5 || !c.is_uppercase() {
+                return false;
+            }
+        } else if !(c.is_alphanumeric() || matches!(c, '.' | '&' | '-' | ' ')) {
+            return false;
+        }
+    }
+    letters > 0
 }
 
 fn key(a: u32, tok: u32) -> u64 {

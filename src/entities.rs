@@ -249,6 +249,19 @@ fn nominal_regex() -> &'static Regex {
     })
 }
 
+/// Literals one of which every match of [`nominal_regex`] contains (its head words, which it
+/// matches case-sensitively): sentences without any skip the capture search.
+fn nominal_heads() -> &'static aho_corasick::AhoCorasick {
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::new([
+            "company", "companies", "firm", "group", "giant", "conglomerate", "maker", "manufacturer", "retailer", "bank", "lender",
+            "airline", "carrier", "insurer", "operator", "supplier", "brand", "corporation", "business",
+        ])
+        .expect("nominal heads")
+    })
+}
+
 fn pronoun_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"\b(?:[Ii]ts?)\b").expect("pronoun regex"))
@@ -1121,7 +1134,8 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
     let mut refs: Vec<(usize, usize, AnchorKind, usize, Option<String>, bool, bool)> = Vec::new(); // start,end,kind,count,demonym-country,automaker,plural
     for (si, s) in seg.sentences.iter().enumerate() {
         let st = &text[s.start..s.end];
-        for c in nominal_regex().captures_iter(st) {
+        let heads = if nominal_heads().is_match(st) { Some(nominal_regex().captures_iter(st)) } else { None };
+        for c in heads.into_iter().flatten() {
             let m = c.get(0).expect("match");
             let head = c.name("head").map_or("", |h| h.as_str());
             let num = c.name("num").map(|n| match n.as_str() {

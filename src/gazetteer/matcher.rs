@@ -312,7 +312,12 @@ impl Matcher {
                 if !is_key_token(t, text) {
                     return u32::MAX;
                 }
-                normalize_token(t.text(text), &mut buf);
+                let w = t.text(text);
+                // Lower-case ASCII without dots is its own normal form: look it up as is.
+                if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'.') {
+                    return self.vocab.get(w).copied().unwrap_or(u32::MAX);
+                }
+                normalize_token(w, &mut buf);
                 self.vocab.get(buf.as_str()).copied().unwrap_or(u32::MAX)
             })
             .collect()

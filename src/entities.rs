@@ -153,6 +153,21 @@ const TITLES: &[&str] = &[
     "Spokeswoman", "Analyst", "Strategist", "strategist", "Minister", "Republican", "Democrat", "Democratic",
 ];
 
+/// Set lookups for the long word lists (hundreds of words, checked for every capitalised word).
+fn word_set(cell: &'static OnceLock<rustc_hash::FxHashSet<&'static str>>, words: &'static [&'static str]) -> &'static rustc_hash::FxHashSet<&'static str> {
+    cell.get_or_init(|| words.iter().copied().collect())
+}
+
+fn is_not_name(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, NOT_NAME).contains(w)
+}
+
+fn is_title(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, TITLES).contains(w)
+}
+
 const NOT_NAME: &[&str] = &[
     "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "He", "She", "They", "We", "I", "You",
     "His", "Her", "Their", "Our", "My", "In", "On", "At", "For", "From", "With", "By", "Of", "To", "And",
@@ -234,6 +249,19 @@ fn nominal_regex() -> &'static Regex {
     })
 }
 
+/// Literals one of which every match of [`nominal_regex`] contains (its head words, which it
+/// matches case-sensitively): sentences without any skip the capture search.
+fn nominal_heads() -> &'static aho_corasick::AhoCorasick {
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::new([
+            "company", "companies", "firm", "group", "giant", "conglomerate", "maker", "manufacturer", "retailer", "bank", "lender",
+            "airline", "carrier", "insurer", "operator", "supplier", "brand", "corporation", "business",
+        ])
+        .expect("nominal heads")
+    })
+}
+
 fn pronoun_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"\b(?:[Ii]ts?)\b").expect("pronoun regex"))
@@ -281,11 +309,13 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
 
     // Lower-case words of the article, for the cue words of colliding names ("BIS" near
     // "central bank" vs near "export controls").
-    let doc_words: rustc_hash::FxHashSet<String> = format!("{title}\n{text}")
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() >= 4)
-        .map(str::to_lowercase)
-        .collect();
+    // Built on first use: only colliding names need it.
+    let doc_words_cell: std::cell::OnceCell<rustc_hash::FxHashSet<String>> = std::cell::OnceCell::new();
+    let doc_words = || {
+        doc_words_cell.get_or_init(|| {
+            format!("{title}\n{text}").split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).map(str::to_lowercase).collect()
+        })
+    };
     let mut entities: Vec<DocEntity> = Vec::new();
     let mut by_entry: FxHashMap<u32, usize> = FxHashMap::default();
     let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
@@ -302,7 +332,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
                 .iter()
                 .max_by_key(|&&e| {
                     let named = c.targets.iter().any(|t| t.0 == e && t.1 == Form::Name);
-                    (evidence.get(&e).copied().unwrap_or(0) + context_support(gaz, e, &evidence, &doc_words), named, std::cmp::Reverse(e))
+                    (evidence.get(&e).copied().unwrap_or(0) + context_support(gaz, e, &evidence, doc_words()), named, std::cmp::Reverse(e))
                 })
                 .expect("non-empty targets")
         };
@@ -326,9 +356,9 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
                 id: entry.id.clone(),
                 name: entry.name.clone(),
                 kind: entry.kind,
-                subtype: entry.subtype.clone(),
-                country: entry.country.clone(),
-                parent: entry.parent.clone(),
+                subtype: entry.subtype.as_deref().map(str::to_string),
+                country: entry.country.as_deref().map(str::to_string),
+                parent: entry.parent.as_deref().map(str::to_string),
                 mentions: Vec::new(),
             });
             by_id.insert(entry.id.clone(), entities.len() - 1);
@@ -525,8 +555,8 @@ fn drop_non_names(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, 
             let glued = &txt[tokens[p].end..tokens[c.first_token].start] == " ";
             let proper = tokens[p].kind == TokenKind::Word
                 && pw.chars().any(char::is_uppercase)
-                && !NOT_NAME.contains(&pw)
-                && !TITLES.contains(&pw)
+                && !is_not_name(pw)
+                && !is_title(pw)
                 && !cands.iter().any(|o| o.field == c.field && o.first_token <= p && p < o.last_token);
             let sentence_start = p == 0 || matches!(word(p - 1), "." | "\"" | "“" | ":" | "?" | "!");
             if glued && proper && !(sentence_start && is_cap_word(pw) && !pw.chars().skip(1).any(char::is_uppercase)) {
@@ -809,7 +839,7 @@ fn context_entities(
         // Unknown company: capitalised run followed by a legal suffix.
         if run_end < n {
             let k = if toks[run_end].text(text) == "," { run_end + 1 } else { run_end };
-            if k < n && is_legal_suffix(toks[k].text(text)) && k > i && !NOT_NAME.contains(&toks[i].text(text)) {
+            if k < n && is_legal_suffix(toks[k].text(text)) && k > i && !is_not_name(toks[i].text(text)) {
                 let (s, e) = extend_legal(text, toks, i, run_end);
                 let name = &text[toks[i].start..toks[run_end - 1].end];
                 let idx = add_context_entity(entities, by_id, EntityType::Company, name, Mention { field, start: s, end: e, form: MentionForm::Context });
@@ -905,7 +935,7 @@ fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: us
         return None;
     }
     // Every word but the head a stop word? ("The Union")
-    if (a..run_end - 1).all(|k| NOT_NAME.contains(&word(k))) && end_tok == run_end && kind != EntityType::Organization {
+    if (a..run_end - 1).all(|k| is_not_name(word(k))) && end_tok == run_end && kind != EntityType::Organization {
         return None;
     }
     let mut start = toks[a].start;
@@ -935,9 +965,9 @@ fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: u
     let mut a = i;
     let mut titled = false;
     for k in i..run_end {
-        if NOT_NAME.contains(&word(k)) || TITLES.contains(&word(k)) {
+        if is_not_name(word(k)) || is_title(word(k)) {
             a = k + 1;
-            titled = TITLES.contains(&word(k));
+            titled = is_title(word(k));
         }
     }
     // Skip "." after "Mr." / initials at the start.
@@ -964,7 +994,7 @@ fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: u
         });
         let w = word(a);
         let lowercase_rest = w.chars().skip(1).all(|c| c.is_lowercase() || c == '\'' || c == '-');
-        return (strong && run_end == a + 1 && lowercase_rest && !NOT_NAME.contains(&w)).then_some((a, run_end));
+        return (strong && run_end == a + 1 && lowercase_rest && !is_not_name(w)).then_some((a, run_end));
     }
     if !(2..=5).contains(&words) {
         return None;
@@ -981,7 +1011,7 @@ fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], 
     for back in 1..=3 {
         if a >= back {
             let w = word(a - back);
-            if TITLES.contains(&w) || w == "Mr" || w == "Mrs" || w == "Ms" || w == "Dr" {
+            if is_title(w) || w == "Mr" || w == "Mrs" || w == "Ms" || w == "Dr" {
                 return true;
             }
             if w == "." && a >= back + 1 && matches!(word(a - back - 1), "Mr" | "Mrs" | "Ms" | "Dr") {
@@ -997,7 +1027,7 @@ fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], 
         return true;
     }
     // ", the chief executive of …", ", a Microsoft security manager": a title in the apposition.
-    if b + 1 < toks.len() && word(b) == "," && matches!(word(b + 1), "the" | "a" | "an") && (b + 2..(b + 7).min(toks.len())).any(|k| (TITLES.contains(&word(k)) && word(k).chars().next().is_some_and(char::is_lowercase)) || PERSON_NOUNS.contains(&word(k))) {
+    if b + 1 < toks.len() && word(b) == "," && matches!(word(b + 1), "the" | "a" | "an") && (b + 2..(b + 7).min(toks.len())).any(|k| (is_title(word(k)) && word(k).chars().next().is_some_and(char::is_lowercase)) || PERSON_NOUNS.contains(&word(k))) {
         return true;
     }
     // ", an Indian." / ", a Briton,": a nationality noun alone in apposition.
@@ -1010,7 +1040,7 @@ fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], 
     // Apposition after a role: "the head of Huawei global IP, Alan Fan".
     if a >= 2 && word(a - 1) == "," {
         let lo = a.saturating_sub(8);
-        if (lo..a - 1).any(|k| TITLES.contains(&word(k))) {
+        if (lo..a - 1).any(|k| is_title(word(k))) {
             return true;
         }
     }
@@ -1057,7 +1087,7 @@ fn link_short_forms(
             let s = if m.field == Field::Title { title } else { text };
             let surface = &s[m.start..m.end];
             let Some((first, _)) = surface.split_once(' ') else { continue };
-            if !is_cap_word(first) || NOT_NAME.contains(&first) || STOP_LEAD.contains(&first) || TITLES.contains(&first) || surnames.contains_key(first) {
+            if !is_cap_word(first) || is_not_name(first) || STOP_LEAD.contains(&first) || is_title(first) || surnames.contains_key(first) {
                 continue;
             }
             firsts
@@ -1104,7 +1134,8 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
     let mut refs: Vec<(usize, usize, AnchorKind, usize, Option<String>, bool, bool)> = Vec::new(); // start,end,kind,count,demonym-country,automaker,plural
     for (si, s) in seg.sentences.iter().enumerate() {
         let st = &text[s.start..s.end];
-        for c in nominal_regex().captures_iter(st) {
+        let heads = if nominal_heads().is_match(st) { Some(nominal_regex().captures_iter(st)) } else { None };
+        for c in heads.into_iter().flatten() {
             let m = c.get(0).expect("match");
             let head = c.name("head").map_or("", |h| h.as_str());
             let num = c.name("num").map(|n| match n.as_str() {

@@ -127,9 +127,48 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     if text.is_ascii() {
         tokenize_ascii(text.as_bytes(), &mut out);
     } else {
-        tokenize_unicode(text, &mut out);
+        tokenize_mixed(text, &mut out);
     }
     out
+}
+
+/// Text with some non-ASCII characters: runs between ASCII whitespace go through the byte
+/// loop when they are ASCII and through UAX #29 otherwise. ASCII whitespace is a word boundary
+/// on both sides in UAX #29 (and a break in the byte loop), so the pieces are the ones UAX #29
+/// gives on the whole text; a non-ASCII run is segmented together with the whitespace before
+/// it, which is where UAX #29 attaches a leading combining mark.
+fn tokenize_mixed(text: &str, out: &mut Vec<Token>) {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    let mut any_unicode = false;
+    while i < n {
+        let ws_start = i;
+        while i < n && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while i < n && !b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if start == i {
+            break;
+        }
+        if b[start..i].is_ascii() {
+            let from = out.len();
+            tokenize_ascii(&b[start..i], out);
+            for t in &mut out[from..] {
+                t.start += start;
+                t.end += start;
+            }
+        } else {
+            tokenize_unicode_range(text, ws_start, i, out);
+            any_unicode = true;
+        }
+    }
+    if any_unicode {
+        out.dedup_by(|b, a| b.start < a.end);
+    }
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -209,8 +248,19 @@ fn apostrophe_inside(b: &[u8], i: usize) -> bool {
     true
 }
 
+#[cfg(test)]
 fn tokenize_unicode(text: &str, out: &mut Vec<Token>) {
-    for (start, piece) in text.split_word_bound_indices() {
+    tokenize_unicode_range(text, 0, text.len(), out);
+    // UAX29 leaves the dot of a dotted abbreviation as its own token after reattachment; drop
+    // tokens now covered by the previous one.
+    out.dedup_by(|b, a| b.start < a.end);
+}
+
+/// UAX #29 word pieces of `text[lo..hi]` (looking past `hi` only to reattach a dot); the
+/// caller drops tokens covered by the previous one.
+fn tokenize_unicode_range(text: &str, lo: usize, hi: usize, out: &mut Vec<Token>) {
+    for (start, piece) in text[lo..hi].split_word_bound_indices() {
+        let start = lo + start;
         let first = match piece.chars().next() {
             Some(c) => c,
             None => continue,
@@ -265,9 +315,6 @@ fn tokenize_unicode(text: &str, out: &mut Vec<Token>) {
             out.push(Token { start: word_end, end, kind: TokenKind::Possessive });
         }
     }
-    // UAX29 leaves the dot of a dotted abbreviation as its own token after reattachment; drop
-    // tokens now covered by the previous one.
-    out.dedup_by(|b, a| b.start < a.end);
 }
 
 fn is_dotted_word(w: &str) -> bool {
@@ -483,6 +530,25 @@ mod tests {
             let mut u = Vec::new();
             tokenize_unicode(s, &mut u);
             assert_eq!(a, u, "{s}");
+        }
+    }
+
+    /// Mixed text: ASCII runs through the byte loop, the rest through UAX #29, the same tokens
+    /// as UAX #29 over the whole text.
+    #[test]
+    fn mixed_path_agrees_with_unicode_path() {
+        for s in [
+            "The U.S. fined Huawei's unit £4.5bn (Â£4.5bn) in Zürich.",
+            "Citroën and Škoda’s plant, doesn't once-lucrative 1,010 jobs \u{301}x \n\u{301}y",
+            "Mr. Fan said: “We (P&G) won.” São Paulo e.g. J.P. Morgan",
+            "\t\u{a0}non-breaking\u{a0}space  naïve café's U.S.é end.",
+            "é",
+        ] {
+            let mut m = Vec::new();
+            tokenize_mixed(s, &mut m);
+            let mut u = Vec::new();
+            tokenize_unicode(s, &mut u);
+            assert_eq!(m, u, "{s}");
         }
     }
 

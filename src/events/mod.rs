@@ -266,7 +266,10 @@ impl EventEngine {
                 }
             }
         }
+        // A full DFA: overlapping search over every byte of every article is the hot loop,
+        // and the keyword set is small (a few hundred states).
         let prefilter = AhoCorasickBuilder::new()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&keywords)
@@ -349,13 +352,19 @@ impl EventEngine {
         let groups = groups_of(text, anchors, an);
         for &ri in rule_ids {
             let rule = &self.rules[ri];
+            // The trigger first: it fails far more often than `requires` (keywords are
+            // substrings), so most sentences cost one regex pass per rule, not two.
+            let mut triggers = rule.trigger.find_iter(sentence).peekable();
+            if triggers.peek().is_none() {
+                continue;
+            }
             if rule.requires.as_ref().is_some_and(|r| !r.is_match(sentence)) {
                 continue;
             }
             if rule.excludes.as_ref().is_some_and(|r| r.is_match(sentence)) {
                 continue;
             }
-            for m in rule.trigger.find_iter(sentence) {
+            for m in triggers {
                 let (ts, te) = (ss + m.start(), ss + m.end());
                 if let Some(ev) = self.fill(rule, text, field, (ss, se), (ts, te), (anchors, prev), &groups, an, published) {
                     out.push(ev);

@@ -22,8 +22,8 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-fn list(s: &str) -> Vec<String> {
-    s.split('|').map(str::trim).filter(|a| !a.is_empty()).map(str::to_string).collect()
+fn list(s: &str) -> Box<[Box<str>]> {
+    s.split('|').map(str::trim).filter(|a| !a.is_empty()).map(Box::from).collect()
 }
 
 /// Parses one gazetteer file. Entries are appended to `entries`; problems to `problems`.
@@ -31,6 +31,7 @@ pub fn parse_file(path: &str, content: &str, entries: &mut Vec<Entry>, problems:
     let content = content.strip_prefix('\u{feff}').unwrap_or(content);
     let mut header_seen = false;
     let mut report = |line: usize, message: String| problems.push(Problem { path: path.to_string(), line, message });
+    let path_arc: std::sync::Arc<str> = std::sync::Arc::from(path);
     for (idx, raw) in content.lines().enumerate() {
         let line_no = idx + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -92,16 +93,16 @@ pub fn parse_file(path: &str, content: &str, entries: &mut Vec<Entry>, problems:
             id: id.to_string(),
             name: name.to_string(),
             kind,
-            subtype: opt(cols[3]),
-            country,
-            parent: opt(cols[5]),
+            subtype: opt(cols[3]).map(String::into_boxed_str),
+            country: country.map(String::into_boxed_str),
+            parent: opt(cols[5]).map(String::into_boxed_str),
             aliases: list(cols[6]),
             demonyms: list(cols[7]),
             wikidata,
             ticker: opt(cols[9]),
             isin,
             cik,
-            path: path.to_string(),
+            path: path_arc.clone(),
             line: line_no,
         });
     }
@@ -116,7 +117,7 @@ pub fn check_entries(entries: &[Entry], problems: &mut Vec<Problem>) {
     for e in entries {
         if let Some(first) = seen.get(e.id.as_str()) {
             problems.push(Problem {
-                path: e.path.clone(),
+                path: e.path.to_string(),
                 line: e.line,
                 message: format!("duplicate id `{}` (first defined at {}:{})", e.id, first.path, first.line),
             });
@@ -126,10 +127,10 @@ pub fn check_entries(entries: &[Entry], problems: &mut Vec<Problem>) {
     }
     for e in entries {
         if let Some(p) = &e.parent {
-            if !seen.contains_key(p.as_str()) {
-                problems.push(Problem { path: e.path.clone(), line: e.line, message: format!("entry `{}` has unknown parent `{p}`", e.id) });
-            } else if p == &e.id {
-                problems.push(Problem { path: e.path.clone(), line: e.line, message: format!("entry `{}` is its own parent", e.id) });
+            if !seen.contains_key(&**p) {
+                problems.push(Problem { path: e.path.to_string(), line: e.line, message: format!("entry `{}` has unknown parent `{p}`", e.id) });
+            } else if **p == *e.id {
+                problems.push(Problem { path: e.path.to_string(), line: e.line, message: format!("entry `{}` is its own parent", e.id) });
             }
         }
     }

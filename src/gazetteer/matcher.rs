@@ -73,6 +73,9 @@ pub struct Match {
 #[derive(Debug, Default)]
 pub struct MatcherBuilder {
     m: Matcher,
+    /// `(terminal slot, target)` in insertion order; grouped by slot in `build`.
+    pending: Vec<(u32, Target)>,
+    slots: u32,
 }
 
 /// The compiled, immutable matcher.
@@ -80,9 +83,12 @@ pub struct MatcherBuilder {
 pub struct Matcher {
     vocab: FxHashMap<Box<str>, u32>,
     edges: FxHashMap<u64, u32>,
-    /// Per node: index into `targets`, or `u32::MAX`.
+    /// Per node: terminal slot, or `u32::MAX`.
     terminal: Vec<u32>,
-    targets: Vec<Vec<Target>>,
+    /// Targets of slot `s`: `targets[target_off[s]..target_off[s + 1]]` (one flat array: a
+    /// `Vec` per terminal cost ~100 bytes per name).
+    targets: Vec<Target>,
+    target_off: Vec<u32>,
     patterns: Vec<Pattern>,
     nodes: u32,
 }
@@ -173,11 +179,19 @@ fn strip_dots(s: &str) -> Box<str> {
 
 /// Is the alias an acronym (capitals and digits only, at most 5 letters)?
 pub fn is_acronym(alias: &str) -> bool {
-    let letters: Vec<char> = alias.chars().filter(|c| c.is_alphabetic()).collect();
-    !letters.is_empty()
-        && letters.len() <= 5
-        && letters.iter().all(|c| c.is_uppercase())
-        && alias.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '&' | '-' | ' '))
+    // One pass, no allocation: it runs on every word of every article.
+    let mut letters = 0;
+    for c in alias.chars() {
+        if c.is_alphabetic() {
+            letters += 1;
+            if letters > 5 || !c.is_uppercase() {
+                return false;
+            }
+        } else if !(c.is_alphanumeric() || matches!(c, '.' | '&' | '-' | ' ')) {
+            return false;
+        }
+    }
+    letters > 0
 }
 
 fn key(a: u32, tok: u32) -> u64 {
@@ -190,7 +204,7 @@ impl MatcherBuilder {
         let mut m = Matcher::default();
         m.nodes = 1;
         m.terminal.push(u32::MAX);
-        MatcherBuilder { m }
+        MatcherBuilder { m, pending: Vec::new(), slots: 0 }
     }
 
     /// Adds a surface form for `entry`. `is_common` decides whether a one-word alias is an
@@ -241,20 +255,37 @@ impl MatcherBuilder {
         });
         let slot = &mut self.m.terminal[node as usize];
         if *slot == u32::MAX {
-            *slot = self.m.targets.len() as u32;
-            self.m.targets.push(Vec::new());
+            *slot = self.slots;
+            self.slots += 1;
         }
-        let list = &mut self.m.targets[*slot as usize];
-        let target = Target { entry, form, policy, common, pattern };
-        // One target per (entry, form, policy): keep the first pattern.
-        if !list.iter().any(|t| t.entry == entry && t.policy == policy && t.form == form) {
-            list.push(target);
-        }
+        self.pending.push((*slot, Target { entry, form, policy, common, pattern }));
         true
     }
 
     /// Finishes building.
     pub fn build(mut self) -> Matcher {
+        // Group by slot, keeping insertion order within a slot (stable sort), and keep one
+        // target per (entry, form, policy): the first pattern.
+        self.pending.sort_by_key(|&(slot, _)| slot);
+        let mut targets: Vec<Target> = Vec::with_capacity(self.pending.len());
+        let mut off: Vec<u32> = Vec::with_capacity(self.slots as usize + 1);
+        let mut k = 0;
+        for slot in 0..self.slots {
+            let start = targets.len();
+            off.push(start as u32);
+            while k < self.pending.len() && self.pending[k].0 == slot {
+                let t = self.pending[k].1;
+                if !targets[start..].iter().any(|x| x.entry == t.entry && x.policy == t.policy && x.form == t.form) {
+                    targets.push(t);
+                }
+                k += 1;
+            }
+        }
+        off.push(targets.len() as u32);
+        drop(std::mem::take(&mut self.pending));
+        targets.shrink_to_fit();
+        self.m.targets = targets;
+        self.m.target_off = off;
         self.m.vocab.shrink_to_fit();
         self.m.edges.shrink_to_fit();
         self.m
@@ -281,7 +312,12 @@ impl Matcher {
                 if !is_key_token(t, text) {
                     return u32::MAX;
                 }
-                normalize_token(t.text(text), &mut buf);
+                let w = t.text(text);
+                // Lower-case ASCII without dots is its own normal form: look it up as is.
+                if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'.') {
+                    return self.vocab.get(w).copied().unwrap_or(u32::MAX);
+                }
+                normalize_token(w, &mut buf);
                 self.vocab.get(buf.as_str()).copied().unwrap_or(u32::MAX)
             })
             .collect()
@@ -327,7 +363,8 @@ impl Matcher {
                 surface.push(j);
                 let slot = self.terminal[node as usize];
                 if slot != u32::MAX {
-                    let ok: Vec<Target> = self.targets[slot as usize]
+                    let (a, b) = (self.target_off[slot as usize] as usize, self.target_off[slot as usize + 1] as usize);
+                    let ok: Vec<Target> = self.targets[a..b]
                         .iter()
                         .filter(|t| self.case_ok(t, &surface, tokens, text))
                         .copied()

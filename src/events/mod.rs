@@ -122,8 +122,16 @@ pub struct EventEngine {
     keyword_rules: Vec<Vec<usize>>,
 }
 
+/// Built-in patterns are English words: ASCII `\w`/`\b` keep their lazy DFAs small (see
+/// `rules::compile`); a pattern that needs Unicode mode keeps it.
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pattern).expect("built-in regex"))
+    cell.get_or_init(|| {
+        regex::RegexBuilder::new(pattern)
+            .unicode(false)
+            .build()
+            .or_else(|_| Regex::new(pattern))
+            .expect("built-in regex")
+    })
 }
 
 fn clause_breaker() -> &'static Regex {

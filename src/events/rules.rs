@@ -139,8 +139,16 @@ fn line_of(content: &str, offset: usize) -> usize {
     content[..offset.min(content.len())].bytes().filter(|&b| b == b'\n').count() + 1
 }
 
+/// Compiles a rule pattern, case-insensitive. Rule patterns describe English words, so `\w`,
+/// `\b` and case folding are ASCII-only where the pattern allows it: Unicode classes make the
+/// lazy DFA many times larger (bounded repeats of `\w` multiply it), and its construction
+/// dominated the event stage. A pattern that needs Unicode mode (e.g. uses `.`, which could
+/// otherwise match invalid UTF-8) keeps it.
 fn compile(pattern: &str) -> Result<Regex, String> {
-    regex::RegexBuilder::new(pattern).case_insensitive(true).size_limit(1 << 22).build().map_err(|e| e.to_string())
+    let build = |unicode: bool| {
+        regex::RegexBuilder::new(pattern).case_insensitive(true).unicode(unicode).size_limit(1 << 22).build()
+    };
+    build(false).or_else(|_| build(true)).map_err(|e| e.to_string())
 }
 
 /// Parses and validates rule files `(path, content)`; reports every problem.

@@ -367,6 +367,30 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
         let mform = if form == Form::Demonym { MentionForm::Demonym } else { MentionForm::Name };
         entities[idx].mentions.push(Mention { field: c.field, start, end, form: mform });
         covered.push((c.field, c.start, c.end));
+        // A body named with its country ("US Treasury", "U.S. Customs", "Bank of Japan")
+        // names the country too: record that country mention (no anchor: the body is the
+        // argument; the event stage adds the country of a government argument itself).
+        if matches!(entry.kind, EntityType::Government | EntityType::Organization) {
+            let txt = if c.field == Field::Title { title } else { text };
+            if let Some((ci, cs, ce)) = nested_country(gaz, entry, txt, start, end) {
+                let cidx = *by_entry.entry(ci).or_insert_with(|| {
+                    let ce_entry = gaz.entry(ci);
+                    entities.push(DocEntity {
+                        entry: Some(ci),
+                        id: ce_entry.id.clone(),
+                        name: ce_entry.name.clone(),
+                        kind: ce_entry.kind,
+                        subtype: ce_entry.subtype.as_deref().map(str::to_string),
+                        country: ce_entry.country.as_deref().map(str::to_string),
+                        parent: ce_entry.parent.as_deref().map(str::to_string),
+                        mentions: Vec::new(),
+                    });
+                    by_id.insert(ce_entry.id.clone(), entities.len() - 1);
+                    entities.len() - 1
+                });
+                entities[cidx].mentions.push(Mention { field: c.field, start: cs, end: ce, form: MentionForm::Name });
+            }
+        }
         if c.field == Field::Text {
             let sentence = sentence_of(&seg, start);
             let kind = if mform == MentionForm::Demonym { AnchorKind::Demonym } else { AnchorKind::Name };
@@ -462,6 +486,31 @@ fn name_like_continuation(text: &str, tokens: &[crate::segment::Token], next: us
     }
     matches!(w, "has" | "had" | "is" | "was" | "will" | "would" | "said" | "says" | "announced" | "reported" | "plans" | "agreed" | "sued" | "bought" | "sold" | "cut" | "won" | "lost" | "made" | "and")
         || (w.len() > 3 && (w.ends_with("ed") || (w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us"))))
+}
+
+/// The country named inside a government or organisation name, as a whole-word, same-case
+/// occurrence of the country's name, alias or demonym: `(country entry, byte start, byte end)`.
+fn nested_country(gaz: &Gazetteer, body: &crate::gazetteer::Entry, text: &str, start: usize, end: usize) -> Option<(u32, usize, usize)> {
+    let cc = body.country.as_deref()?;
+    let ci = gaz.index_of(&format!("country:{}", cc.to_ascii_lowercase()))?;
+    let country = gaz.entry(ci);
+    let span = &text[start..end];
+    let forms = std::iter::once(&*country.name).chain(country.aliases.iter().map(|a| &**a)).chain(country.demonyms.iter().map(|d| &**d));
+    let mut best: Option<(usize, usize)> = None;
+    for f in forms {
+        let f = f.trim_start_matches('=');
+        if f.is_empty() || f.len() > span.len() {
+            continue;
+        }
+        for (k, _) in span.match_indices(f) {
+            let before_ok = span[..k].chars().next_back().is_none_or(|ch| !ch.is_alphanumeric());
+            let after_ok = span[k + f.len()..].chars().next().is_none_or(|ch| !ch.is_alphanumeric() && ch != '.' || f.ends_with('.'));
+            if before_ok && after_ok && best.is_none_or(|(_, l)| f.len() > l) {
+                best = Some((k, f.len()));
+            }
+        }
+    }
+    best.map(|(k, l)| (ci, start + k, start + k + l))
 }
 
 fn dedup_entries(targets: &[(u32, Form, bool)]) -> Vec<u32> {

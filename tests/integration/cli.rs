@@ -158,3 +158,14 @@ fn gazetteer_lookup_explains_hits() {
     let out = run(&["gazetteer", "lookup", "zzqx"], b"");
     assert!(!out.status.success());
 }
+
+#[test]
+fn a_country_named_inside_a_government_body_is_a_country_mention() {
+    let text = "The US Treasury said the fund would be wound down.";
+    let out = run(&["--input", "text"], text.as_bytes());
+    let recs = lines(&out);
+    let us = entity(&recs[0], "US").expect("country named inside the body's name");
+    assert_eq!(us["id"], "country:us");
+    assert!(recs[0]["entities"].as_array().unwrap().iter().any(|e| e["type"] == "government"));
+    assert_offsets(text, "", &recs[0]);
+}

@@ -163,7 +163,7 @@ fn hypothetical() -> &'static Regex {
 
 fn planned() -> &'static Regex {
     static C: OnceLock<Regex> = OnceLock::new();
-    re(&C, r"(?i)\b(?:consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|talks?|negotiat(?:e|es|ing|ions?)|propos\w+|seek(?:s|ing)?|sought|want(?:s|ed)?|hop(?:e|es|ed|ing)|aim(?:s|ed|ing)?|expect(?:s|ed)?|prepar\w+|explor\w+|call(?:s|ed)? for|urg(?:e|es|ed)|discuss\w*|studying|look(?:s|ing)? (?:at|into)|push(?:es|ing|ed)? for|lobb\w+|ask(?:s|ed|ing)?|plead\w*|demand(?:s|ed|ing)?|request(?:s|ed|ing)?)\b")
+    re(&C, r"(?i)\b(?:consider(?:s|ed|ing)?|think(?:s|ing)?\s+(?:of|about)|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|talks?|negotiat(?:e|es|ing|ions?)|propos\w+|seek(?:s|ing)?|sought|want(?:s|ed)?|hop(?:e|es|ed|ing)|aim(?:s|ed|ing)?|expect(?:s|ed)?|prepar\w+|explor\w+|call(?:s|ed)? for|urg(?:e|es|ed)|discuss\w*|studying|look(?:s|ing)? (?:at|into)|push(?:es|ing|ed)? for|lobb\w+|ask(?:s|ed|ing)?|plead\w*|demand(?:s|ed|ing)?|request(?:s|ed|ing)?)\b")
 }
 
 fn reported() -> &'static Regex {
@@ -674,6 +674,22 @@ fn push_anchors<'a>(text: &str, anchors: impl Iterator<Item = &'a Anchor>, roles
             if glossed && matches!(an.entities[e].kind, EntityType::Country | EntityType::Location) {
                 continue;
             }
+            // A news outlet cited as the source ("according to the Nikkei", "Reuters
+            // reported") reports the event; it takes part only as an actor ("Reuters said it").
+            // A reference ("the company", "we") resolved to an outlet cited nearby as the
+            // source is a resolution error of the same kind.
+            if an.entities[e].subtype.as_deref() == Some("media") {
+                let cited = if a.kind == AnchorKind::Name {
+                    media_source(text, a.start, a.end)
+                } else {
+                    an.entities[e].mentions.iter().any(|m| {
+                        m.field == field && m.start + 400 >= a.start && m.start <= a.end + 200 && media_source(text, m.start, m.end)
+                    })
+                };
+                if cited {
+                    continue;
+                }
+            }
             let Some(role) = roles.split('|').find(|r| role_accepts(ev_type, r, an.entities[e].kind)) else { continue };
             if !args.iter().any(|x| x.entity == e && x.role == role) {
                 args.push(Argument { role: role.to_string(), entity: e, field, start: a.start, end: a.end, via: a.kind });
@@ -682,6 +698,19 @@ fn push_anchors<'a>(text: &str, anchors: impl Iterator<Item = &'a Anchor>, roles
         }
     }
     added
+}
+
+/// A media mention in a source position: after "according to", "quoted by", "told", or
+/// before a reporting verb that is not followed by "it"/"its" (the outlet about itself).
+fn media_source(text: &str, start: usize, end: usize) -> bool {
+    static B: OnceLock<Regex> = OnceLock::new();
+    static A: OnceLock<Regex> = OnceLock::new();
+    let before = tail(&text[..start], 60);
+    let after = tail_head(&text[end..], 80);
+    re(&B, r"(?i)\b(?:according\s+to|quoted\s+by|cited\s+by|reported\s+by|told|interview\s+with|report\s+(?:by|from|in))\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?$").is_match(before)
+        || re(&A, r"(?i)^(?:'s|’s)?(?:\s+[\w-]+){0,3}?\s+(?:said|says|reported|reports|quoted|cited|wrote|writes|revealed|learned)\b(?P<self>\s+(?:that\s+)?(?:it|its)\b)?")
+            .captures(after)
+            .is_some_and(|c| c.name("self").is_none())
 }
 
 /// A sentence that opens by referring back to something just named.

@@ -412,12 +412,13 @@ impl EventEngine {
         let subject_role = if passive { rule.role("passive") } else { rule.role("subject") };
         if let Some(role) = subject_role {
             for (gi, g) in groups.iter().enumerate().rev().filter(|(_, g)| g.end <= ts && g.start >= left) {
-                if g.demonym_only || g.possessive_only || preposition_before().is_match(&text[left..g.start]) {
-                    continue;
-                }
-                // A premodifier of the trigger is not its subject ("US sanctions").
+                // A premodifier of the trigger is not its subject ("US sanctions"), nor is
+                // anything before it ("in response to the Hamas takeover").
                 if premod_group == Some(g.start) && !passive {
                     break;
+                }
+                if g.demonym_only || g.possessive_only || preposition_before().is_match(&text[left..g.start]) {
+                    continue;
                 }
                 if push_group(g, role, &mut args) {
                     let mut k = gi;
@@ -465,7 +466,8 @@ impl EventEngine {
             }
             for (gi, g) in groups.iter().enumerate().filter(|(_, g)| g.start >= p_end && g.end <= window_end) {
                 let gap = &text[p_end..g.start];
-                if gap.len() > 90 {
+                // Past a parenthesis or a comma the preposition's own object has ended.
+                if gap.len() > 90 || gap.contains('(') || gap.contains(", ") {
                     break;
                 }
                 // "by India's Tata": the possessor modifies the head that follows.
@@ -937,5 +939,19 @@ mod tests {
         let v = slots("Chairwoman Patricia Dunn resigned from Hewlett-Packard.");
         assert!(has(&v, "executive.departed", "person", "Patricia Dunn"), "{v:?}");
         assert!(has(&v, "executive.departed", "company", "Hewlett-Packard"), "{v:?}");
+    }
+
+    #[test]
+    fn prepositions_and_premodifiers_bound_their_slots() {
+        // The preposition's object ends at a parenthesis: Arcelor is not the bidder.
+        let v = slots("Mittal Steel made a takeover bid for Arcelor, prompting criticism from Luxembourg (a shareholder of Arcelor).");
+        assert!(has(&v, "acquisition.announced", "acquirer", "Mittal Steel"), "{v:?}");
+        assert!(!has(&v, "acquisition.announced", "acquirer", "Arcelor"), "{v:?}");
+        // A nominal trigger inside a prepositional phrase does not take the clause subject.
+        let v = slots("Vodafone cut its prices in response to the Orange takeover of the network.");
+        assert!(!has(&v, "acquisition.announced", "acquirer", "Vodafone"), "{v:?}");
+        // A news outlet cited as source is no argument.
+        let v = slots("Ford will cut 3,000 jobs, according to Reuters.");
+        assert!(has(&v, "jobs.cut", "company", "Ford") && !has(&v, "jobs.cut", "company", "Reuters"), "{v:?}");
     }
 }

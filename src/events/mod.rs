@@ -186,6 +186,8 @@ fn role_accepts(event_type: &str, role: &str, t: EntityType) -> bool {
     use EntityType::*;
     match role {
         "person" => t == Person,
+        // Revenue and profit are a business's ("EU exports rose" is trade, not sales).
+        "company" if event_type.starts_with("revenue") || event_type.starts_with("profit") => t == Company,
         "company" => matches!(t, Company | Organization) || (event_type.starts_with("jobs") && t == Government),
         "imposer" | "authority" => matches!(t, Country | Government | Organization),
         "target" => t != Person || event_type.starts_with("sanction"),

@@ -189,8 +189,11 @@ fn role_accepts(event_type: &str, role: &str, t: EntityType) -> bool {
         // Revenue and profit are a business's ("EU exports rose" is trade, not sales).
         "company" if event_type.starts_with("revenue") || event_type.starts_with("profit") => t == Company,
         "company" => matches!(t, Company | Organization) || (event_type.starts_with("jobs") && t == Government),
+        // A company runs its own internal investigation ("RadioShack launched an internal
+        // investigation of its chief executive"); people are investigated.
+        "authority" if event_type.starts_with("investigation") => matches!(t, Country | Government | Organization | Company),
         "imposer" | "authority" => matches!(t, Country | Government | Organization),
-        "target" => t != Person || event_type.starts_with("sanction"),
+        "target" => t != Person || event_type.starts_with("sanction") || event_type.starts_with("investigation"),
         "licensor" | "licensee" | "collector" | "payer" => matches!(t, Company | Organization),
         "parties" => matches!(t, Company | Organization | Government | Country),
         "acquirer" | "seller" => matches!(t, Company | Organization | Government | Person),

@@ -128,7 +128,7 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
 
 fn clause_breaker() -> &'static Regex {
     static C: OnceLock<Regex> = OnceLock::new();
-    re(&C, r"(?i)(?:;|:|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bbecause\b|\bdespite\b|\bwhen\b|\bafter\b|\bbefore\b|\bsince\b|\bwho\b|\bwhich\b|\bunless\b)")
+    re(&C, r"(?i)(?:;|:|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bbecause\b|\bdespite\b|\bwhen\b|\bafter\b|\bbefore\b|\bsince\b|\bwho\b|\bwhich\b|\bunless\b|\bin response to\b|\bin retaliation for\b)")
 }
 
 fn joiner() -> &'static Regex {
@@ -958,5 +958,9 @@ mod tests {
         // A news outlet cited as source is no argument.
         let v = slots("Ford will cut 3,000 jobs, according to Reuters.");
         assert!(has(&v, "jobs.cut", "company", "Ford") && !has(&v, "jobs.cut", "company", "Reuters"), "{v:?}");
+        // "in response to" opens another clause: the subsidy payer is not the imposer.
+        let v = slots("Brazil imposed sanctions on US goods in response to subsidies paid by the US government.");
+        assert!(has(&v, "sanction.imposed", "imposer", "Brazil") && has(&v, "sanction.imposed", "target", "United States"), "{v:?}");
+        assert!(!has(&v, "sanction.imposed", "imposer", "United States"), "{v:?}");
     }
 }

@@ -434,6 +434,17 @@ impl EventEngine {
                     break;
                 }
             }
+            // "Richard Goodman, 57, currently CFO of PepsiCo, who will become CFO": a
+            // non-restrictive relative clause's subject is its antecedent (within 80 bytes).
+            static WHO: OnceLock<Regex> = OnceLock::new();
+            if !passive && !args.iter().any(|a| role.split('|').any(|r| r == a.role)) && re(&WHO, r",\s*who$").is_match(&text[ss..left]) {
+                let comma = text[..left].rfind(',').unwrap_or(left);
+                for g in groups.iter().rev().filter(|g| g.end <= comma && g.start >= ss && comma - g.end <= 80) {
+                    if !g.demonym_only && !g.possessive_only && push_group(g, role, &mut args) {
+                        break;
+                    }
+                }
+            }
         }
         // object.
         if let Some(role) = rule.role("object") {
@@ -962,5 +973,8 @@ mod tests {
         let v = slots("Brazil imposed sanctions on US goods in response to subsidies paid by the US government.");
         assert!(has(&v, "sanction.imposed", "imposer", "Brazil") && has(&v, "sanction.imposed", "target", "United States"), "{v:?}");
         assert!(!has(&v, "sanction.imposed", "imposer", "United States"), "{v:?}");
+        // A non-restrictive relative clause takes its antecedent as subject.
+        let v = slots("The post goes to Mark Hurd, 48, currently president of NCR, who will become chief executive.");
+        assert!(has(&v, "executive.appointed", "person", "Mark Hurd"), "{v:?}");
     }
 }

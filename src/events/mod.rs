@@ -136,7 +136,7 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
 
 fn clause_breaker() -> &'static Regex {
     static C: OnceLock<Regex> = OnceLock::new();
-    re(&C, r"(?i)(?:;|:|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bbecause\b|\bdespite\b|\bwhen\b|\bafter\b|\bbefore\b|\bsince\b|\bwho\b|\bwhich\b|\bunless\b)")
+    re(&C, r"(?i)(?:;|:|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bbecause\b|\bdespite\b|\bwhen\b|\bafter\b|\bbefore\b|\bsince\b|\bwho\b|\bwhich\b|\bunless\b|\bin response to\b|\bin retaliation for\b)")
 }
 
 fn joiner() -> &'static Regex {
@@ -171,7 +171,7 @@ fn hypothetical() -> &'static Regex {
 
 fn planned() -> &'static Regex {
     static C: OnceLock<Regex> = OnceLock::new();
-    re(&C, r"(?i)\b(?:consider(?:s|ed|ing)?|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|talks?|negotiat(?:e|es|ing|ions?)|propos\w+|seek(?:s|ing)?|sought|want(?:s|ed)?|hop(?:e|es|ed|ing)|aim(?:s|ed|ing)?|expect(?:s|ed)?|prepar\w+|explor\w+|call(?:s|ed)? for|urg(?:e|es|ed)|discuss\w*|studying|look(?:s|ing)? (?:at|into)|push(?:es|ing|ed)? for|lobb\w+|ask(?:s|ed|ing)?|plead\w*|demand(?:s|ed|ing)?|request(?:s|ed|ing)?)\b")
+    re(&C, r"(?i)\b(?:consider(?:s|ed|ing)?|think(?:s|ing)?\s+(?:of|about)|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|talks?|negotiat(?:e|es|ing|ions?)|propos\w+|seek(?:s|ing)?|sought|want(?:s|ed)?|hop(?:e|es|ed|ing)|aim(?:s|ed|ing)?|expect(?:s|ed)?|prepar\w+|explor\w+|call(?:s|ed)? for|urg(?:e|es|ed)|discuss\w*|studying|look(?:s|ing)? (?:at|into)|push(?:es|ing|ed)? for|lobb\w+|ask(?:s|ed|ing)?|plead\w*|demand(?:s|ed|ing)?|request(?:s|ed|ing)?)\b")
 }
 
 fn reported() -> &'static Regex {
@@ -194,9 +194,14 @@ fn role_accepts(event_type: &str, role: &str, t: EntityType) -> bool {
     use EntityType::*;
     match role {
         "person" => t == Person,
+        // Revenue and profit are a business's ("EU exports rose" is trade, not sales).
+        "company" if event_type.starts_with("revenue") || event_type.starts_with("profit") => t == Company,
         "company" => matches!(t, Company | Organization) || (event_type.starts_with("jobs") && t == Government),
+        // A company runs its own internal investigation ("RadioShack launched an internal
+        // investigation of its chief executive"); people are investigated.
+        "authority" if event_type.starts_with("investigation") => matches!(t, Country | Government | Organization | Company),
         "imposer" | "authority" => matches!(t, Country | Government | Organization),
-        "target" => t != Person || event_type.starts_with("sanction"),
+        "target" => t != Person || event_type.starts_with("sanction") || event_type.starts_with("investigation"),
         "licensor" | "licensee" | "collector" | "payer" => matches!(t, Company | Organization),
         "parties" => matches!(t, Company | Organization | Government | Country),
         "acquirer" | "seller" => matches!(t, Company | Organization | Government | Person),
@@ -429,12 +434,13 @@ impl EventEngine {
         let subject_role = if passive { rule.role("passive") } else { rule.role("subject") };
         if let Some(role) = subject_role {
             for (gi, g) in groups.iter().enumerate().rev().filter(|(_, g)| g.end <= ts && g.start >= left) {
-                if g.demonym_only || g.possessive_only || preposition_before().is_match(&text[left..g.start]) {
-                    continue;
-                }
-                // A premodifier of the trigger is not its subject ("US sanctions").
+                // A premodifier of the trigger is not its subject ("US sanctions"), nor is
+                // anything before it ("in response to the Hamas takeover").
                 if premod_group == Some(g.start) && !passive {
                     break;
+                }
+                if g.demonym_only || g.possessive_only || preposition_before().is_match(&text[left..g.start]) {
+                    continue;
                 }
                 if push_group(g, role, &mut args) {
                     let mut k = gi;
@@ -443,6 +449,17 @@ impl EventEngine {
                         k = j;
                     }
                     break;
+                }
+            }
+            // "Richard Goodman, 57, currently CFO of PepsiCo, who will become CFO": a
+            // non-restrictive relative clause's subject is its antecedent (within 80 bytes).
+            static WHO: OnceLock<Regex> = OnceLock::new();
+            if !passive && !args.iter().any(|a| role.split('|').any(|r| r == a.role)) && re(&WHO, r",\s*who$").is_match(&text[ss..left]) {
+                let comma = text[..left].rfind(',').unwrap_or(left);
+                for g in groups.iter().rev().filter(|g| g.end <= comma && g.start >= ss && comma - g.end <= 80) {
+                    if !g.demonym_only && !g.possessive_only && push_group(g, role, &mut args) {
+                        break;
+                    }
                 }
             }
         }
@@ -482,7 +499,8 @@ impl EventEngine {
             }
             for (gi, g) in groups.iter().enumerate().filter(|(_, g)| g.start >= p_end && g.end <= window_end) {
                 let gap = &text[p_end..g.start];
-                if gap.len() > 90 {
+                // Past a parenthesis or a comma the preposition's own object has ended.
+                if gap.len() > 90 || gap.contains('(') || gap.contains(", ") {
                     break;
                 }
                 // "by India's Tata": the possessor modifies the head that follows.
@@ -691,6 +709,22 @@ fn push_anchors<'a>(text: &str, anchors: impl Iterator<Item = &'a Anchor>, roles
             if glossed && matches!(an.entities[e].kind, EntityType::Country | EntityType::Location) {
                 continue;
             }
+            // A news outlet cited as the source ("according to the Nikkei", "Reuters
+            // reported") reports the event; it takes part only as an actor ("Reuters said it").
+            // A reference ("the company", "we") resolved to an outlet cited nearby as the
+            // source is a resolution error of the same kind.
+            if an.entities[e].subtype.as_deref() == Some("media") {
+                let cited = if a.kind == AnchorKind::Name {
+                    media_source(text, a.start, a.end)
+                } else {
+                    an.entities[e].mentions.iter().any(|m| {
+                        m.field == field && m.start + 400 >= a.start && m.start <= a.end + 200 && media_source(text, m.start, m.end)
+                    })
+                };
+                if cited {
+                    continue;
+                }
+            }
             let Some(role) = roles.split('|').find(|r| role_accepts(ev_type, r, an.entities[e].kind)) else { continue };
             if !args.iter().any(|x| x.entity == e && x.role == role) {
                 args.push(Argument { role: role.to_string(), entity: e, field, start: a.start, end: a.end, via: a.kind });
@@ -699,6 +733,19 @@ fn push_anchors<'a>(text: &str, anchors: impl Iterator<Item = &'a Anchor>, roles
         }
     }
     added
+}
+
+/// A media mention in a source position: after "according to", "quoted by", "told", or
+/// before a reporting verb that is not followed by "it"/"its" (the outlet about itself).
+fn media_source(text: &str, start: usize, end: usize) -> bool {
+    static B: OnceLock<Regex> = OnceLock::new();
+    static A: OnceLock<Regex> = OnceLock::new();
+    let before = tail(&text[..start], 60);
+    let after = tail_head(&text[end..], 80);
+    re(&B, r"(?i)\b(?:according\s+to|quoted\s+by|cited\s+by|reported\s+by|told|interview\s+with|report\s+(?:by|from|in))\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?$").is_match(before)
+        || re(&A, r"(?i)^(?:'s|’s)?(?:\s+[\w-]+){0,3}?\s+(?:said|says|reported|reports|quoted|cited|wrote|writes|revealed|learned)\b(?P<self>\s+(?:that\s+)?(?:it|its)\b)?")
+            .captures(after)
+            .is_some_and(|c| c.name("self").is_none())
 }
 
 /// A sentence that opens by referring back to something just named.
@@ -925,5 +972,26 @@ mod tests {
         let v = slots("Chairwoman Patricia Dunn resigned from Hewlett-Packard.");
         assert!(has(&v, "executive.departed", "person", "Patricia Dunn"), "{v:?}");
         assert!(has(&v, "executive.departed", "company", "Hewlett-Packard"), "{v:?}");
+    }
+
+    #[test]
+    fn prepositions_and_premodifiers_bound_their_slots() {
+        // The preposition's object ends at a parenthesis: Arcelor is not the bidder.
+        let v = slots("Mittal Steel made a takeover bid for Arcelor, prompting criticism from Luxembourg (a shareholder of Arcelor).");
+        assert!(has(&v, "acquisition.announced", "acquirer", "Mittal Steel"), "{v:?}");
+        assert!(!has(&v, "acquisition.announced", "acquirer", "Arcelor"), "{v:?}");
+        // A nominal trigger inside a prepositional phrase does not take the clause subject.
+        let v = slots("Vodafone cut its prices in response to the Orange takeover of the network.");
+        assert!(!has(&v, "acquisition.announced", "acquirer", "Vodafone"), "{v:?}");
+        // A news outlet cited as source is no argument.
+        let v = slots("Ford will cut 3,000 jobs, according to Reuters.");
+        assert!(has(&v, "jobs.cut", "company", "Ford") && !has(&v, "jobs.cut", "company", "Reuters"), "{v:?}");
+        // "in response to" opens another clause: the subsidy payer is not the imposer.
+        let v = slots("Brazil imposed sanctions on US goods in response to subsidies paid by the US government.");
+        assert!(has(&v, "sanction.imposed", "imposer", "Brazil") && has(&v, "sanction.imposed", "target", "United States"), "{v:?}");
+        assert!(!has(&v, "sanction.imposed", "imposer", "United States"), "{v:?}");
+        // A non-restrictive relative clause takes its antecedent as subject.
+        let v = slots("The post goes to Mark Hurd, 48, currently president of NCR, who will become chief executive.");
+        assert!(has(&v, "executive.appointed", "person", "Mark Hurd"), "{v:?}");
     }
 }

@@ -322,7 +322,13 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     let mut anchors: Vec<Anchor> = Vec::new();
     let mut covered: Vec<(Field, usize, usize)> = Vec::new();
 
+    // End of the last company unit name ("EADS North America"): candidates inside it are
+    // part of that name.
+    let mut unit_until: Option<(Field, usize)> = None;
     for c in &cands {
+        if unit_until.is_some_and(|(f, e)| f == c.field && c.start < e) {
+            continue;
+        }
         let distinct = dedup_entries(&c.targets);
         // Choose the best-supported entry; ties go to load order.
         let best = if distinct.len() == 1 {
@@ -350,6 +356,24 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
         } else {
             (c.start, c.end)
         };
+        // A unit named after its company ("Lockheed Martin Aeronautics", "PepsiCo
+        // International", "EADS North America") is an entity of its own, its parent the company.
+        if entry.kind == EntityType::Company && form != Form::Demonym && c.field == Field::Text {
+            if let Some(end_tok) = unit_tail(text, &seg.tokens, c.last_token) {
+                let e = seg.tokens[end_tok - 1].end;
+                let name = &text[c.start..e];
+                let known = by_id.contains_key(&format!("{}:{}", EntityType::Company.as_str(), slug(name)));
+                let idx = add_context_entity(&mut entities, &mut by_id, EntityType::Company, name, Mention { field: c.field, start, end: e, form: MentionForm::Context });
+                if !known {
+                    entities[idx].parent = Some(entry.id.clone());
+                    entities[idx].subtype = entry.subtype.as_deref().map(str::to_string);
+                }
+                covered.push((c.field, start, e));
+                anchors.push(Anchor { start, end: e, entities: vec![idx], kind: AnchorKind::Name, sentence: sentence_of(&seg, start) });
+                unit_until = Some((c.field, e));
+                continue;
+            }
+        }
         let idx = *by_entry.entry(best).or_insert_with(|| {
             entities.push(DocEntity {
                 entry: Some(best),
@@ -652,8 +676,21 @@ fn link_company_short_forms(gaz: &Gazetteer, text: &str, title: &str, cands: &mu
             continue;
         }
         let w = &src(c)[c.start..c.end];
-        let same: Vec<&(Field, usize, String, Vec<(u32, Form, bool)>)> =
-            long.iter().filter(|l| l.2 == w && !l.3.iter().any(|t| c.targets.iter().any(|u| u.0 == t.0))).collect();
+        // A short form naming the parent of the longer name ("GM" after "GM Europe" in an
+        // article that also names General Motors in full) refers to the parent, not the unit.
+        let names_parent = |l: &(Field, usize, String, Vec<(u32, Form, bool)>)| {
+            l.3.iter().any(|t| {
+                gaz.entry(t.0)
+                    .parent
+                    .as_deref()
+                    .and_then(|p| gaz.index_of(p))
+                    .is_some_and(|p| c.targets.iter().any(|u| u.0 == p) && long.iter().any(|o| o.3.iter().any(|u| u.0 == p)))
+            })
+        };
+        let same: Vec<&(Field, usize, String, Vec<(u32, Form, bool)>)> = long
+            .iter()
+            .filter(|l| l.2 == w && !l.3.iter().any(|t| c.targets.iter().any(|u| u.0 == t.0)) && !names_parent(l))
+            .collect();
         let pos = (c.field, c.start);
         let pick = same.iter().filter(|l| (l.0, l.1) < pos).max_by_key(|l| (l.0, l.1)).or_else(|| same.iter().min_by_key(|l| (l.0, l.1)));
         if let Some(l) = pick {
@@ -699,6 +736,43 @@ fn gather(gaz: &Gazetteer, text: &str, seg: &Segmentation, field: Field, out: &m
             });
         }
     }
+}
+
+/// Words that, right after a company's name, name one of its units ("GE Capital", "PepsiCo
+/// International", "Lockheed Martin Aeronautics", "Toyota Motor Europe").
+const UNIT_WORDS: &[&str] = &[
+    "International", "Global", "Europe", "Asia", "Americas", "Africa", "Aeronautics", "Aerospace", "Capital",
+    "Securities", "Ventures", "Research", "Labs", "Financial", "Finance", "Credit", "Leasing", "Insurance",
+    "Holdings", "Services", "Pictures", "Studios",
+];
+
+/// Two-word units: regions ("North America", "Asia Pacific") and fund names.
+const UNIT_PAIRS: &[(&str, &str)] = &[
+    ("North", "America"), ("Latin", "America"), ("South", "America"), ("Asia", "Pacific"), ("Middle", "East"),
+    ("Mutual", "Fund"), ("Asset", "Management"), ("Investment", "Management"), ("Financial", "Services"),
+];
+
+/// The unit words after a company name ending at token `next` (one past its last token), as
+/// one past the unit's last token; `None` when no unit word follows.
+fn unit_tail(text: &str, toks: &[crate::segment::Token], next: usize) -> Option<usize> {
+    let word = |k: usize| toks[k].text(text);
+    let spaced = |k: usize| k < toks.len() && k > 0 && &text[toks[k - 1].end..toks[k].start] == " ";
+    let mut j = next;
+    loop {
+        if spaced(j) && spaced(j + 1) && UNIT_PAIRS.contains(&(word(j), word(j + 1))) {
+            j += 2;
+        } else if spaced(j) && UNIT_WORDS.contains(&word(j)) {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    // The unit is a name only if it ends there: "Apple International sales" is fine, but not
+    // a longer capitalised run we cannot read ("Ford Credit Union Bank").
+    if j == next || (j < toks.len() && spaced(j) && is_cap_word(word(j)) && !is_not_name(word(j))) {
+        return None;
+    }
+    Some(j)
 }
 
 /// Headlines in Title Case give no case evidence for ordinary words.
@@ -1334,6 +1408,23 @@ mod tests {
         assert!(!v.iter().any(|(i, _)| i.starts_with("person:")), "the Entity List is no person: {v:?}");
         let v = ents("", "The BIS, the central bank for central banks based in Basel, warned about inflation.");
         assert!(has(&v, "organization:bis", "BIS"), "{v:?}");
+    }
+
+    #[test]
+    fn units_named_after_their_company_are_entities_of_their_own() {
+        let text = "Rivals said PepsiCo International would grow, and Lockheed Martin Aeronautics' plant in Continental Europe stays open. GE Capital lent money to GM Europe, a unit of General Motors; GM said it agreed.";
+        let a = run("", text);
+        let unit = |name: &str| a.entities.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("{name}: {:?}", a.entities.iter().map(|e| &e.name).collect::<Vec<_>>()));
+        let pepsi = unit("PepsiCo International");
+        assert_eq!((pepsi.id.as_str(), pepsi.parent.as_deref()), ("company:pepsico-international", Some("company:pepsico")));
+        assert_eq!(unit("Lockheed Martin Aeronautics").parent.as_deref(), Some("company:lockheed-martin"));
+        assert_eq!(unit("GE Capital").kind, EntityType::Company);
+        // Not a unit: a region after an ordinary word, and the parent itself is not named.
+        assert!(a.entities.iter().all(|e| e.id != "company:pepsico" && e.id != "company:continental"), "{:?}", a.entities.iter().map(|e| &e.id).collect::<Vec<_>>());
+        // "GM" names the parent of "GM Europe" when General Motors is named in full.
+        let v = ents("", text);
+        assert!(has(&v, "company:general-motors", "GM"), "{v:?}");
+        assert!(has(&v, "location:europe", "Continental Europe"), "{v:?}");
     }
 
     #[test]

@@ -1087,6 +1087,21 @@ def main():
     # ---- government hygiene (after companies, so every company name is known)
     drop_stats = government_hygiene(files, curated, common, log)
 
+    # ---- a body named with its country spelled any of the ways news spells it:
+    # "United States District Court ..." = "U.S. District Court ..." = "US District Court ..."
+    country_prefixes = {"US": ("United States ", "U.S. ", "US "), "GB": ("United Kingdom ", "U.K. ", "UK ")}
+    for e in files["government"].values():
+        forms = country_prefixes.get(e.country)
+        if not forms:
+            continue
+        for n in list(e.names()):
+            bare = n[1:] if n.startswith("=") else n
+            for f in forms:
+                rest = bare[len(f):]
+                if bare.startswith(f) and len(rest.split()) >= 2:
+                    for g in forms:
+                        e.add_alias(g + rest)
+
     # ---- drop list and alias hygiene
     for stem in files:
         for i in list(files[stem]):

@@ -224,24 +224,14 @@ struct Group {
 }
 
 /// Whether the arguments make a business event at all. People alone do not buy or sell
-/// companies ("X takes over from Y on the right wing", "to buy light bulbs") nor merge;
-/// someone "named" or "elected" with no organisation is an appointment only when the sentence
-/// names a post ("chief executive", "chairman"), not an award or "elected officials".
-fn plausible(ev_type: &str, args: &[Argument], an: &Analysis, sentence: &str) -> bool {
+/// companies ("X takes over from Y on the right wing", "to buy light bulbs") nor merge.
+fn plausible(ev_type: &str, args: &[Argument], an: &Analysis) -> bool {
     let kind = |a: &Argument| an.entities[a.entity].kind;
     let organised = |a: &Argument| matches!(kind(a), EntityType::Company | EntityType::Organization | EntityType::Government);
     if ev_type.starts_with("acquisition") || ev_type.starts_with("merger") {
         return args.is_empty() || args.iter().any(organised);
     }
-    if ev_type.starts_with("executive") && !args.is_empty() && !args.iter().any(organised) {
-        return post_word().is_match(sentence);
-    }
     true
-}
-
-fn post_word() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?i)\b(?:chief|executive|ceo|cfo|coo|cto|chair(?:man|woman|person)?|president|director|officer|head|boss|manager|founder|partner|governor|minister|secretary|commissioner|chancellor|leader|editor|vice|board|post|role|job|position)s?\b")
 }
 
 fn is_possessive(s: &str) -> bool {
@@ -581,7 +571,7 @@ impl EventEngine {
                 }
             }
         }
-        if args.len() < rule.min_args || !plausible(ev_type, &args, an, &text[ss..se]) {
+        if args.len() < rule.min_args || !plausible(ev_type, &args, an) {
             return None;
         }
         add_government_countries(an, &mut args);

@@ -111,20 +111,17 @@ fn quotes_carry_resolved_speakers() {
 
 #[test]
 fn people_alone_do_not_make_business_events() {
-    // Sport and shopping use the words of deals: no acquisition, no appointment.
+    // Sport and shopping use the words of deals: no acquisition.
     for text in [
         "Kevin Marsh takes over from the injured Tom Ellery on the right wing.",
         "Shoppers like Jane Doherty were keen to buy new televisions, said Peter Holm.",
-        "Striker Joe Barlow was named Player of the Year on Monday.",
     ] {
         let rec = extract(text, "2024-05-06");
-        for ty in ["acquisition.completed", "acquisition.announced", "executive.appointed"] {
+        for ty in ["acquisition.completed", "acquisition.announced"] {
             assert!(counted(&rec, ty).is_empty(), "{ty} in {text:?}: {}", rec["events"]);
         }
     }
-    // A person buying a company, and a person named to a post, still count.
+    // A person buying a company still counts.
     let rec = extract("Investor Carl Rowe agreed to buy Ryanair for $4bn.", "2024-05-06");
     assert!(has_arg(&rec, "acquisition.announced", "acquired", "Ryanair"), "{}", rec["events"]);
-    let rec = extract("Anna Berg was named chief executive on Monday.", "2024-05-06");
-    assert_eq!(counted(&rec, "executive.appointed").len(), 1, "{}", rec["events"]);
 }

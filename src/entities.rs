@@ -356,6 +356,14 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
         } else {
             (c.start, c.end)
         };
+        // A competition, prize or building named after a sponsor ("Heineken Cup", "Barclays
+        // Premiership", "Emirates Stadium") is not the company.
+        if entry.kind == EntityType::Company && form != Form::Demonym {
+            let (tokens, txt) = if c.field == Field::Title { (&title_seg.tokens, title) } else { (&seg.tokens, text) };
+            if sponsored_name(txt, tokens, c.last_token) {
+                continue;
+            }
+        }
         // A unit named after its company ("Lockheed Martin Aeronautics", "PepsiCo
         // International", "EADS North America") is an entity of its own, its parent the company.
         if entry.kind == EntityType::Company && form != Form::Demonym && c.field == Field::Text {
@@ -745,6 +753,17 @@ const UNIT_WORDS: &[&str] = &[
     "Securities", "Ventures", "Research", "Labs", "Financial", "Finance", "Credit", "Leasing", "Insurance",
     "Holdings", "Services", "Pictures", "Studios",
 ];
+
+/// Heads of names given to competitions, prizes and buildings after a sponsor.
+const SPONSORED_HEADS: &[&str] = &[
+    "Cup", "Trophy", "Championship", "Championships", "Premiership", "League", "Open", "Masters", "Classic",
+    "Marathon", "Prize", "Award", "Awards", "Festival", "Stadium", "Arena", "Park", "Tower", "Bowl",
+];
+
+/// Whether a sponsored-name head follows the name ending at token `next`.
+fn sponsored_name(text: &str, toks: &[crate::segment::Token], next: usize) -> bool {
+    next < toks.len() && next > 0 && &text[toks[next - 1].end..toks[next].start] == " " && SPONSORED_HEADS.contains(&toks[next].text(text))
+}
 
 /// Two-word units: regions ("North America", "Asia Pacific") and fund names.
 const UNIT_PAIRS: &[(&str, &str)] = &[
@@ -1408,6 +1427,14 @@ mod tests {
         assert!(!v.iter().any(|(i, _)| i.starts_with("person:")), "the Entity List is no person: {v:?}");
         let v = ents("", "The BIS, the central bank for central banks based in Basel, warned about inflation.");
         assert!(has(&v, "organization:bis", "BIS"), "{v:?}");
+    }
+
+    #[test]
+    fn sponsored_competitions_and_prizes_are_not_the_company() {
+        let v = ents("", "Leinster won the Heineken Cup, and Andrea Levy took the Orange Prize. Heineken said beer sales rose.");
+        let heineken = v.iter().find(|(i, _)| i.starts_with("company:heineken")).expect("Heineken");
+        assert_eq!(heineken.1, vec!["Heineken".to_string()], "{v:?}");
+        assert!(v.iter().all(|(i, _)| !i.starts_with("company:orange")), "{v:?}");
     }
 
     #[test]

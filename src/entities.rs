@@ -1019,7 +1019,7 @@ const COMPANY_HEADS: &[&str] = &[
     "Industries", "Enterprises", "Pharmaceuticals", "Communications", "Entertainment", "Studios", "Motors",
     "Ventures", "Laboratories", "Solutions", "Insurance", "Telecom", "Bancorp", "Financial", "Resources",
     "Performance", "Logistics", "Shipping", "Mining", "Petroleum", "Chemicals", "Semiconductor", "Steel",
-    "Records", "Publishing", "Broadcasting", "Airline",
+    "Records", "Publishing", "Broadcasting", "Airline", "Economics",
 ];
 
 /// Last words that make a capitalised run an organisation name.
@@ -1027,6 +1027,8 @@ const ORG_HEADS: &[&str] = &[
     "Union", "Council", "College", "University", "Institute", "Association", "Federation", "Foundation",
     "Society", "Chamber", "Organization", "Organisation", "League", "Alliance", "Coalition", "Academy",
     "Confederation", "Syndicate", "Network", "Forum", "Club", "Party",
+    // football and rugby clubs ("Hinckley United", "Blackburn Rovers")
+    "United", "Wanderers", "Athletic",
 ];
 
 /// Last words that make a capitalised run a place.
@@ -1050,7 +1052,12 @@ fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: us
     }
     let head = word(run_end - 1);
     let center = matches!(head, "Center" | "Centre") && run_end - a >= 2 && matches!(word(run_end - 2), "Convention" | "Exhibition" | "Conference" | "Trade" | "Shopping" | "Congress");
-    let kind = if COMPANY_HEADS.contains(&head) {
+    // "Management" heads fund managers ("Solaris Asset Management"), not "Digital Rights
+    // Management".
+    let manager = head == "Management"
+        && run_end - a >= 3
+        && matches!(word(run_end - 2), "Asset" | "Fund" | "Investment" | "Capital" | "Wealth" | "Portfolio" | "Property");
+    let kind = if COMPANY_HEADS.contains(&head) || manager {
         EntityType::Company
     } else if ORG_HEADS.contains(&head) {
         EntityType::Organization
@@ -1484,6 +1491,11 @@ mod tests {
         assert!(v.iter().any(|(i, _)| i == "organization:national-cotton-council"), "{v:?}");
         assert!(v.iter().any(|(i, _)| i == "location:changi-airport"), "{v:?}");
         assert!(!v.iter().any(|(_, s)| s.iter().any(|x| x == "Nikkei")), "{v:?}");
+        let v = ents("", "Tom Price of Solaris Asset Management and Ann Lee of Orvane Economics said Digital Rights Management hurt Hinckley United.");
+        for id in ["company:solaris-asset-management", "company:orvane-economics", "organization:hinckley-united", "person:tom-price"] {
+            assert!(v.iter().any(|(i, _)| i == id), "{id}: {v:?}");
+        }
+        assert!(!v.iter().any(|(i, _)| i.contains("digital-rights")), "{v:?}");
     }
 
     #[test]

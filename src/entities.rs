@@ -203,6 +203,12 @@ const REPORTING: &[&str] = &[
     "thinks", "stressed", "acknowledged", "predicted", "estimated", "continued", "concluded", "observed",
 ];
 
+/// "Campbell", not "CAMPBELL" or "campbell".
+fn is_title_case(w: &str) -> bool {
+    let mut ch = w.chars();
+    ch.next().is_some_and(char::is_uppercase) && ch.clone().any(char::is_lowercase) && !ch.any(char::is_uppercase)
+}
+
 fn is_cap_word(w: &str) -> bool {
     let mut cs = w.chars();
     match cs.next() {
@@ -566,20 +572,55 @@ pub fn sentence_of(seg: &Segmentation, pos: usize) -> usize {
 fn drop_person_surnames(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, title_seg: &Segmentation, cands: &mut Vec<Candidate>) {
     let mut surnames: Vec<String> = Vec::new();
     let mut drop = vec![false; cands.len()];
+    let in_cand = |field: Field, k: usize| cands.iter().any(|o| o.field == field && o.first_token <= k && k < o.last_token);
     for (ci, c) in cands.iter().enumerate() {
-        if c.last_token != c.first_token + 1 || c.first_token == 0 {
+        if c.last_token != c.first_token + 1 {
             continue;
         }
         let (tokens, txt) = if c.field == Field::Title { (&title_seg.tokens, title) } else { (&seg.tokens, text) };
+        let surname = tokens[c.first_token].text(txt);
+        // A company named like a person ("Graham", "Lindsay") opening a two-word name that is
+        // a person's ("Graham Norton", "Lindsay Davenport"): the person's, not the company's.
+        let n = c.last_token;
+        if n < tokens.len()
+            && is_title_case(surname)
+            && gaz.is_first_name(surname)
+            && c.targets.iter().all(|t| gaz.entry(t.0).kind == EntityType::Company)
+            && &txt[tokens[n - 1].end..tokens[n].start] == " "
+            && tokens[n].kind == TokenKind::Word
+            && is_title_case(tokens[n].text(txt))
+            && !in_cand(c.field, n)
+            && !is_not_name(tokens[n].text(txt))
+            && !is_legal_suffix(tokens[n].text(txt))
+            && !COMPANY_HEADS.contains(&tokens[n].text(txt))
+            && !UNIT_WORDS.contains(&tokens[n].text(txt))
+        {
+            drop[ci] = true;
+            continue;
+        }
+        if c.first_token == 0 {
+            continue;
+        }
         let p = c.first_token - 1;
         let pw = tokens[p].text(txt);
-        let surname = tokens[c.first_token].text(txt);
-        let covered = cands.iter().any(|o| o.field == c.field && o.first_token <= p && p < o.last_token);
+        // After a given name ("Mary Barra"), after a title ("Sir Clive Woodward", "Mr Moody")
+        // or after another capitalised word that is no ordinary word ("Alastair Campbell"),
+        // a one-word company name in title case is a surname.
+        let sentence_start = p == 0 || matches!(tokens[p - 1].text(txt), "." | "\"" | "“" | ":" | "?" | "!");
+        let person_before = gaz.is_first_name(pw)
+            || (STRONG_TITLES.contains(&pw) && is_title_case(surname))
+            || (is_title_case(surname)
+                && is_title_case(pw)
+                && !is_not_name(pw)
+                && !gaz.is_common_word(pw)
+                && !sentence_start
+                && !all_caps_or_title_case(line_of(txt, c.start))
+                && c.targets.iter().all(|t| gaz.entry(t.0).kind == EntityType::Company));
         if tokens[p].kind == TokenKind::Word
             && is_cap_word(pw)
             && is_cap_word(surname)
-            && !covered
-            && gaz.is_first_name(pw)
+            && !in_cand(c.field, p)
+            && person_before
             && &txt[tokens[p].end..tokens[c.first_token].start] == " "
             && !c.targets.iter().any(|t| gaz.entry(t.0).kind == EntityType::Country)
         {
@@ -792,6 +833,13 @@ fn unit_tail(text: &str, toks: &[crate::segment::Token], next: usize) -> Option<
         return None;
     }
     Some(j)
+}
+
+/// The line of `text` around byte `at` (a headline in plain text is a line of its own).
+fn line_of(text: &str, at: usize) -> &str {
+    let a = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let b = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    &text[a..b]
 }
 
 /// Headlines in Title Case give no case evidence for ordinary words.
@@ -1442,6 +1490,17 @@ mod tests {
         let heineken = v.iter().find(|(i, _)| i.starts_with("company:heineken")).expect("Heineken");
         assert_eq!(heineken.1, vec!["Heineken".to_string()], "{v:?}");
         assert!(v.iter().all(|(i, _)| !i.starts_with("company:orange")), "{v:?}");
+    }
+
+    #[test]
+    fn company_names_inside_personal_names_are_people() {
+        let text = "Former aide Alastair Campbell said he met comic Graham Norton and Sir Clive Woodward. Campbell said Campbell's soup sales rose. Later, WorldCom said Intel would help.";
+        let v = ents("", text);
+        for id in ["person:alastair-campbell", "person:graham-norton", "person:clive-woodward", "company:worldcom", "company:intel"] {
+            assert!(v.iter().any(|(i, _)| i == id), "{id}: {v:?}");
+        }
+        assert!(has(&v, "person:alastair-campbell", "Campbell"), "{v:?}");
+        assert!(!v.iter().any(|(i, _)| i == "company:graham-holdings" || i == "company:woodward"), "{v:?}");
     }
 
     #[test]

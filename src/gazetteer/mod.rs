@@ -108,6 +108,7 @@ pub struct Gazetteer {
     by_id: Vec<u32>,
     matcher: Matcher,
     first_names: FxHashSet<String>,
+    common_words: FxHashSet<String>,
 }
 
 /// Counts and non-fatal notes from checking a gazetteer.
@@ -215,7 +216,7 @@ impl Gazetteer {
                 }
             }
         }
-        Ok(Gazetteer { entries, by_id, matcher: b.build(), first_names })
+        Ok(Gazetteer { entries, by_id, matcher: b.build(), first_names, common_words: common })
     }
 
     /// All entries, in load order.
@@ -241,6 +242,11 @@ impl Gazetteer {
     /// Is `word` (any case) a known first name?
     pub fn is_first_name(&self, word: &str) -> bool {
         self.first_names.contains(&word.to_lowercase())
+    }
+
+    /// Is `word` (any case) an ordinary English word of `common-words.txt` ("daily", "team")?
+    pub fn is_common_word(&self, word: &str) -> bool {
+        self.common_words.contains(&word.to_lowercase())
     }
 
     /// Counts per type and alias collisions, for `gazette gazetteer check`.

@@ -648,6 +648,17 @@ fn drop_non_names(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, 
             keep[ci] = false;
             continue;
         }
+        // A name particle opening a person's name ("Van Nistelrooy", "De Villiers") is not
+        // the town or company of that one word.
+        if c.last_token == c.first_token + 1
+            && PARTICLES.contains(&txt[c.start..c.end].to_lowercase().as_str())
+            && c.last_token < tokens.len()
+            && &txt[tokens[c.first_token].end..tokens[c.last_token].start] == " "
+            && is_title_case(word(c.last_token))
+        {
+            keep[ci] = false;
+            continue;
+        }
         // Ordinary word glued to a preceding capitalised word ("iPod Mini").
         if c.targets.iter().all(|t| t.2) && c.first_token > 0 {
             let p = c.first_token - 1;
@@ -1479,6 +1490,9 @@ mod tests {
         }
         assert!(has(&v, "person:alastair-campbell", "Campbell"), "{v:?}");
         assert!(!v.iter().any(|(i, _)| i == "company:campbells" || i == "company:woodward"), "{v:?}");
+        // A name particle opens a person's name, not a town ("Van" in Turkey).
+        let v = ents("", "Striker Ruud Van Nistelrooy scored twice.");
+        assert!(!v.iter().any(|(i, _)| i == "location:van"), "{v:?}");
         // A headline line in Title Case is no evidence of a person.
         let v = ents("", "US Sanctions Do Not Frighten Huawei\nHuawei said it would grow.");
         assert!(has(&v, "company:huawei", "Huawei"), "{v:?}");

@@ -344,7 +344,12 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
                 .iter()
                 .max_by_key(|&&e| {
                     let named = c.targets.iter().any(|t| t.0 == e && t.1 == Form::Name);
-                    (evidence.get(&e).copied().unwrap_or(0) + context_support(gaz, e, &evidence, doc_words()), named, std::cmp::Reverse(e))
+                    // Ties between bodies ("the Treasury": US or UK) go to the country the
+                    // article names most; places keep their load order (largest first).
+                    let body = matches!(gaz.entry(e).kind, EntityType::Government | EntityType::Organization);
+                    let country = gaz.entry(e).country.as_deref().filter(|_| body).and_then(|cc| gaz.index_of(&format!("country:{}", cc.to_lowercase())));
+                    let country_weight = country.and_then(|c| evidence.get(&c)).copied().unwrap_or(0);
+                    (evidence.get(&e).copied().unwrap_or(0) + context_support(gaz, e, &evidence, doc_words()), named, country_weight, std::cmp::Reverse(e))
                 })
                 .expect("non-empty targets")
         };
@@ -1471,6 +1476,11 @@ mod tests {
         assert!(!v.iter().any(|(i, _)| i.starts_with("person:")), "the Entity List is no person: {v:?}");
         let v = ents("", "The BIS, the central bank for central banks based in Basel, warned about inflation.");
         assert!(has(&v, "organization:bis", "BIS"), "{v:?}");
+        // A body named the same in several countries goes to the country the article names.
+        let v = ents("", "US officials met in Washington. The Treasury said the US economy grew, as American banks lent more.");
+        assert!(has(&v, "government:us-department-of-the-treasury", "Treasury"), "{v:?}");
+        let v = ents("", "UK borrowing rose, the Treasury said, as British shoppers spent more in the UK.");
+        assert!(has(&v, "government:gb-hm-treasury", "Treasury"), "{v:?}");
     }
 
     #[test]

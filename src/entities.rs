@@ -322,6 +322,28 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
             format!("{title}\n{text}").split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).map(str::to_lowercase).collect()
         })
     };
+    // How often the article names each country, itself or by anything of it (a place, a
+    // party, a ministry; an ambiguous name read as its first entry: "London" is London, UK).
+    // Built on first use.
+    let place_countries_cell: std::cell::OnceCell<FxHashMap<&str, u32>> = std::cell::OnceCell::new();
+    let place_countries = || {
+        place_countries_cell.get_or_init(|| {
+            let mut m: FxHashMap<&str, u32> = FxHashMap::default();
+            for c in &cands {
+                let first = c.targets.iter().map(|t| t.0).min();
+                let country_of = |x: u32| gaz.entry(x).country.as_deref();
+                let place = first.is_some_and(|x| matches!(gaz.entry(x).kind, EntityType::Country | EntityType::Location));
+                // Bodies of several countries sharing a name ("Supreme Court") say nothing.
+                if !place && c.targets.iter().any(|t| country_of(t.0) != first.and_then(country_of)) {
+                    continue;
+                }
+                if let Some(cc) = first.and_then(country_of) {
+                    *m.entry(cc).or_default() += 1;
+                }
+            }
+            m
+        })
+    };
     let mut entities: Vec<DocEntity> = Vec::new();
     let mut by_entry: FxHashMap<u32, usize> = FxHashMap::default();
     let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
@@ -345,11 +367,17 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
                 .max_by_key(|&&e| {
                     let named = c.targets.iter().any(|t| t.0 == e && t.1 == Form::Name);
                     // Ties between bodies ("the Treasury": US or UK) go to the country the
-                    // article names most; places keep their load order (largest first).
+                    // article names most, itself or by its places ("London"); places keep
+                    // their load order (largest first).
                     let body = matches!(gaz.entry(e).kind, EntityType::Government | EntityType::Organization);
-                    let country = gaz.entry(e).country.as_deref().filter(|_| body).and_then(|cc| gaz.index_of(&format!("country:{}", cc.to_lowercase())));
-                    let country_weight = country.and_then(|c| evidence.get(&c)).copied().unwrap_or(0);
-                    (evidence.get(&e).copied().unwrap_or(0) + context_support(gaz, e, &evidence, doc_words()), named, country_weight, std::cmp::Reverse(e))
+                    let country_weight: u32 = match gaz.entry(e).country.as_deref().filter(|_| body) {
+                        Some(cc) => place_countries().get(cc).copied().unwrap_or(0),
+                        None => 0,
+                    };
+                    // With no country named, the body known under more names (the more
+                    // prominent one: the US Supreme Court over Canada's) wins.
+                    let prominence = if body { gaz.entry(e).aliases.len() } else { 0 };
+                    (evidence.get(&e).copied().unwrap_or(0) + context_support(gaz, e, &evidence, doc_words()), named, country_weight, prominence, std::cmp::Reverse(e))
                 })
                 .expect("non-empty targets")
         };
@@ -1481,6 +1509,14 @@ mod tests {
         assert!(has(&v, "government:us-department-of-the-treasury", "Treasury"), "{v:?}");
         let v = ents("", "UK borrowing rose, the Treasury said, as British shoppers spent more in the UK.");
         assert!(has(&v, "government:gb-hm-treasury", "Treasury"), "{v:?}");
+        // Named by its places and parties only ("London", "Labour"), the country still counts.
+        let v = ents("", "Labour ministers in London said the Treasury would act.");
+        assert!(has(&v, "government:gb-hm-treasury", "Treasury"), "{v:?}");
+        let v = ents("", "Lawyers in Ottawa and Toronto said the Supreme Court ruled for Canadian farmers.");
+        assert!(has(&v, "government:ca-supreme-court", "Supreme Court"), "{v:?}");
+        // No country named: the most prominent body of that name.
+        let v = ents("", "The Supreme Court ruled on Monday.");
+        assert!(has(&v, "government:us-supreme-court", "Supreme Court"), "{v:?}");
     }
 
     #[test]

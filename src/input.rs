@@ -61,6 +61,8 @@ fn string_field(obj: &serde_json::Map<String, Value>, key: &str) -> Option<Strin
 /// Errors (malformed JSON, not an object, missing or non-string text) keep the record's id
 /// when it could be read, so the error line can name it.
 pub fn parse_json_record(line: &str, fields: &Fields) -> Result<Article, RecordError> {
+    // A UTF-8 byte-order mark (files saved by Windows tools) opens the first line.
+    let line = line.strip_prefix('\u{feff}').unwrap_or(line);
     let value: Value = serde_json::from_str(line)
         .map_err(|e| RecordError { id: None, message: format!("malformed JSON: {e}") })?;
     let obj = match value {
@@ -107,6 +109,12 @@ mod tests {
         let e = parse_json_record(r#"{"id":"x"}"#, &Fields::default()).unwrap_err();
         assert_eq!(e.id.as_deref(), Some("x"));
         assert!(e.message.contains("text"));
+    }
+
+    #[test]
+    fn byte_order_mark_before_the_first_record_is_ignored() {
+        let a = parse_json_record("\u{feff}{\"id\": \"a\", \"text\": \"Nokia rose.\"}", &Fields::default()).expect("record");
+        assert_eq!((a.id.as_deref(), a.text.as_str()), (Some("a"), "Nokia rose."));
     }
 
     #[test]

@@ -342,6 +342,7 @@ impl RecordReader {
             (Format::Auto, Some(f)) => f == Format::Jsonl,
             (Format::Auto, None) => {
                 let head = reader.fill_buf().map_err(|e| failed(format!("cannot read input: {e}")))?;
+                let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
                 head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
             }
         };

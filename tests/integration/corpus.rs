@@ -193,3 +193,11 @@ fn quiet_off_a_terminal_writes_nothing_to_stderr() {
     let q = run(&["--quiet", "--input", "jsonl"], many_records(5).as_bytes());
     assert_eq!(out.stdout, q.stdout);
 }
+
+#[test]
+fn json_lines_saved_with_a_byte_order_mark_are_detected_and_read() {
+    let out = run(&[], b"\xef\xbb\xbf{\"id\": \"a\", \"text\": \"Nokia sued Apple.\"}\n{\"id\": \"b\", \"text\": \"Apple rose.\"}\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let recs = lines(&out);
+    assert_eq!(recs.iter().map(|r| r["id"].as_str().unwrap_or("")).collect::<Vec<_>>(), ["a", "b"]);
+}

@@ -14,7 +14,9 @@ Inputs
                       same id or the same (normalised) name/alias/ISIN/CIK: its non-empty fields
                       replace the generated ones and its aliases are added. In curated files an
                       alias or demonym written "-Foo" REMOVES "Foo" from the merged entry.
-                      Which output file a curated entry goes to is the curated file's name.
+                      Which output file a curated entry goes to is the curated file's name
+                      (tools/curated/historical.tsv -> companies.tsv: defunct, merged and
+                      renamed companies; sports-clubs.tsv -> organizations.tsv).
   tools/curated/common-words.txt  curated common English words (one per line).
   tools/curated/drop.txt  ids (or exact generated names, prefixed "name:") to leave out.
 
@@ -65,6 +67,9 @@ COLUMNS = ["id", "name", "type", "subtype", "country", "parent", "aliases", "dem
            "wikidata", "ticker", "isin", "cik"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 CURATED = os.path.join(HERE, "curated")
+# curated files whose entries go to another output file (historical.tsv: defunct, merged and
+# renamed companies; sports-clubs.tsv: football and rugby clubs), kept apart for maintenance)
+CURATED_INTO = {"historical": "companies", "sports-clubs": "organizations"}
 
 csv.field_size_limit(10 ** 8)
 
@@ -217,7 +222,8 @@ def load_curated():
         if not fn.endswith(".tsv"):
             continue
         stem = fn[:-4]
-        ents = []
+        stem = CURATED_INTO.get(stem, stem)
+        ents = out.get(stem, [])
         for r in read_tsv(os.path.join(CURATED, fn)):
             al, dal = [], set()
             for a in r["aliases"].split("|"):

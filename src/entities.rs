@@ -820,7 +820,8 @@ const UNIT_WORDS: &[&str] = &[
 /// Heads of names given to competitions, prizes and buildings after a sponsor.
 const SPONSORED_HEADS: &[&str] = &[
     "Cup", "Trophy", "Championship", "Championships", "Premiership", "League", "Open", "Masters", "Classic",
-    "Marathon", "Prize", "Award", "Awards", "Festival", "Stadium", "Arena", "Park", "Tower", "Bowl",
+    "Marathon", "Run", "Prize", "Award", "Awards", "Festival", "Stadium", "Arena", "Park", "Tower", "Bowl",
+    "Theatre", "Theater",
 ];
 
 /// Whether a sponsored-name head follows the name ending at token `next`.

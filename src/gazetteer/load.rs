@@ -1,6 +1,6 @@
 //! Reading and checking gazetteer files (format: `gazetteers/README.md`).
 
-use super::{Entry, EntityType};
+use super::{Entry, EntryExtra, EntityType};
 use crate::error::Problem;
 use rustc_hash::FxHashMap;
 
@@ -22,7 +22,7 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-fn list(s: &str) -> Box<[Box<str>]> {
+fn list(s: &str) -> Vec<Box<str>> {
     s.split('|').map(str::trim).filter(|a| !a.is_empty()).map(Box::from).collect()
 }
 
@@ -32,6 +32,8 @@ pub fn parse_file(path: &str, content: &str, entries: &mut Vec<Entry>, problems:
     let mut header_seen = false;
     let mut report = |line: usize, message: String| problems.push(Problem { path: path.to_string(), line, message });
     let path_arc: std::sync::Arc<str> = std::sync::Arc::from(path);
+    // One entry per line at most: sized once, no doubling of a large vector.
+    entries.reserve(content.bytes().filter(|&b| b == b'\n').count() + 1);
     for (idx, raw) in content.lines().enumerate() {
         let line_no = idx + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -89,10 +91,7 @@ pub fn parse_file(path: &str, content: &str, entries: &mut Vec<Entry>, problems:
                 report(line_no, format!("entry `{id}` has bad CIK `{c}`"));
             }
         }
-        entries.push(Entry {
-            id: id.to_string(),
-            name: name.to_string(),
-            kind,
+        let extra = EntryExtra {
             subtype: opt(cols[3]).map(String::into_boxed_str),
             country: country.map(String::into_boxed_str),
             parent: opt(cols[5]).map(String::into_boxed_str),
@@ -102,9 +101,8 @@ pub fn parse_file(path: &str, content: &str, entries: &mut Vec<Entry>, problems:
             ticker: opt(cols[9]),
             isin,
             cik,
-            path: path_arc.clone(),
-            line: line_no,
-        });
+        };
+        entries.push(Entry::new(id.to_string(), name.to_string(), kind, extra, path_arc.clone(), line_no as u32));
     }
     if !header_seen {
         report(0, "file has no header line".to_string());
@@ -118,7 +116,7 @@ pub fn check_entries(entries: &[Entry], problems: &mut Vec<Problem>) {
         if let Some(first) = seen.get(e.id.as_str()) {
             problems.push(Problem {
                 path: e.path.to_string(),
-                line: e.line,
+                line: e.line as usize,
                 message: format!("duplicate id `{}` (first defined at {}:{})", e.id, first.path, first.line),
             });
         } else {
@@ -128,9 +126,9 @@ pub fn check_entries(entries: &[Entry], problems: &mut Vec<Problem>) {
     for e in entries {
         if let Some(p) = &e.parent {
             if !seen.contains_key(&**p) {
-                problems.push(Problem { path: e.path.to_string(), line: e.line, message: format!("entry `{}` has unknown parent `{p}`", e.id) });
+                problems.push(Problem { path: e.path.to_string(), line: e.line as usize, message: format!("entry `{}` has unknown parent `{p}`", e.id) });
             } else if **p == *e.id {
-                problems.push(Problem { path: e.path.to_string(), line: e.line, message: format!("entry `{}` is its own parent", e.id) });
+                problems.push(Problem { path: e.path.to_string(), line: e.line as usize, message: format!("entry `{}` is its own parent", e.id) });
             }
         }
     }

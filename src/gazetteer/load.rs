@@ -2,7 +2,6 @@
 
 use super::{Entry, EntryExtra, EntityType};
 use crate::error::Problem;
-use rustc_hash::FxHashMap;
 
 /// The twelve columns, in order.
 pub const COLUMNS: [&str; 12] =
@@ -109,29 +108,35 @@ pub fn parse_file(path: &str, content: &str, entries: &mut Vec<Entry>, problems:
     }
 }
 
-/// Cross-entry checks: duplicate ids and unknown parents.
-pub fn check_entries(entries: &[Entry], problems: &mut Vec<Problem>) {
-    let mut seen: FxHashMap<&str, &Entry> = FxHashMap::default();
-    for e in entries {
-        if let Some(first) = seen.get(e.id.as_str()) {
-            problems.push(Problem {
-                path: e.path.to_string(),
-                line: e.line as usize,
-                message: format!("duplicate id `{}` (first defined at {}:{})", e.id, first.path, first.line),
-            });
-        } else {
-            seen.insert(&e.id, e);
+/// Cross-entry checks: duplicate ids and unknown parents. Returns the entry indices sorted by
+/// id (equal ids in load order): the id index, built once for both the checks and lookups, in
+/// place of a hash map of every id.
+pub fn check_entries(entries: &[Entry], problems: &mut Vec<Problem>) -> Vec<u32> {
+    let mut by_id: Vec<u32> = (0..entries.len() as u32).collect();
+    // Stable, and files are mostly in id order already: close to one linear pass.
+    by_id.sort_by(|&a, &b| entries[a as usize].id.cmp(&entries[b as usize].id));
+    let mut dups: Vec<(u32, Problem)> = Vec::new();
+    for group in by_id.chunk_by(|&a, &b| entries[a as usize].id == entries[b as usize].id) {
+        let first = &entries[group[0] as usize];
+        for &i in &group[1..] {
+            let e = &entries[i as usize];
+            let message = format!("duplicate id `{}` (first defined at {}:{})", e.id, first.path, first.line);
+            dups.push((i, Problem { path: e.path.to_string(), line: e.line as usize, message }));
         }
     }
+    dups.sort_by_key(|d| d.0);
+    problems.extend(dups.into_iter().map(|d| d.1));
+    let known = |id: &str| by_id.binary_search_by(|&i| entries[i as usize].id.as_str().cmp(id)).is_ok();
     for e in entries {
         if let Some(p) = &e.parent {
-            if !seen.contains_key(&**p) {
+            if !known(p) {
                 problems.push(Problem { path: e.path.to_string(), line: e.line as usize, message: format!("entry `{}` has unknown parent `{p}`", e.id) });
             } else if **p == *e.id {
                 problems.push(Problem { path: e.path.to_string(), line: e.line as usize, message: format!("entry `{}` is its own parent", e.id) });
             }
         }
     }
+    by_id
 }
 
 #[cfg(test)]

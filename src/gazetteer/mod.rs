@@ -240,12 +240,10 @@ impl Gazetteer {
             }
         }
         entries.shrink_to_fit();
-        load::check_entries(&entries, &mut problems);
+        let by_id = load::check_entries(&entries, &mut problems);
         if !problems.is_empty() {
             return Err(ConfigError::new(problems));
         }
-        let mut by_id: Vec<u32> = (0..entries.len() as u32).collect();
-        by_id.sort_unstable_by(|&a, &b| entries[a as usize].id.cmp(&entries[b as usize].id));
         let mut b = matcher::MatcherBuilder::new();
         let is_common = |w: &str| common.contains(w);
         for (i, e) in entries.iter().enumerate() {

@@ -347,9 +347,20 @@ impl MatcherBuilder {
         keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| form(a.1).cmp(form(b.1))).then(a.1.cmp(&b.1)));
         let order: Vec<u32> = keyed.iter().map(|k| k.1).collect();
         drop(keyed);
+        // The forms copied out in that order: every pass below then reads memory in sequence.
+        let mut sorted_seq: Vec<u32> = Vec::with_capacity(seq.len());
+        let mut sorted_off: Vec<u32> = Vec::with_capacity(n + 1);
+        sorted_off.push(0);
+        for &f in &order {
+            sorted_seq.extend_from_slice(form(f));
+            sorted_off.push(sorted_seq.len() as u32);
+        }
+        drop(seq);
+        drop(off);
+        let sform = |p: usize| &sorted_seq[sorted_off[p] as usize..sorted_off[p + 1] as usize];
         // lcp[p]: tokens shared with the previous form in that order (at most 64).
         let lcp: Vec<u8> = (0..n)
-            .map(|p| if p == 0 { 0 } else { form(order[p - 1]).iter().zip(form(order[p])).take_while(|(a, b)| a == b).count() as u8 })
+            .map(|p| if p == 0 { 0 } else { sform(p - 1).iter().zip(sform(p)).take_while(|(a, b)| a == b).count() as u8 })
             .collect();
         // Level by level: the form at sorted position p opens a new node at depth d unless
         // it shares d tokens with its predecessor. New nodes come out grouped by parent and
@@ -367,11 +378,11 @@ impl MatcherBuilder {
                 } else {
                     child_count[cur[p] as usize] += 1;
                     cur[p] = edge_token.len() as u32;
-                    edge_token.push(form(order[p])[d - 1]);
+                    edge_token.push(sform(p)[d - 1]);
                     child_count.push(0);
                 }
             }
-            active.retain(|&p| form(order[p as usize]).len() > d);
+            active.retain(|&p| sform(p as usize).len() > d);
             d += 1;
         }
         drop(active);
@@ -393,13 +404,12 @@ impl MatcherBuilder {
         let mut targets: Vec<Target> = Vec::with_capacity(n);
         let mut target_off: Vec<u32> = Vec::new();
         for p in 0..n {
-            let f = order[p];
-            let len = form(f).len();
-            if p == 0 || lcp[p] as usize != len || form(order[p - 1]).len() != len {
+            let len = sform(p).len();
+            if p == 0 || lcp[p] as usize != len || sform(p - 1).len() != len {
                 terminal[cur[p] as usize] = target_off.len() as u32;
                 target_off.push(targets.len() as u32);
             }
-            let t = forms[f as usize];
+            let t = forms[order[p] as usize];
             let start = *target_off.last().unwrap_or(&0) as usize;
             if !targets[start..].iter().any(|x| x.entry == t.entry && x.policy == t.policy && x.form == t.form) {
                 targets.push(t);

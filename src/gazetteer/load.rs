@@ -1,8 +1,7 @@
 //! Reading and checking gazetteer files (format: `gazetteers/README.md`).
 
-use super::{Entry, EntityType};
+use super::{Entry, EntryExtra, EntityType};
 use crate::error::Problem;
-use rustc_hash::FxHashMap;
 
 /// The twelve columns, in order.
 pub const COLUMNS: [&str; 12] =
@@ -22,7 +21,7 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-fn list(s: &str) -> Box<[Box<str>]> {
+fn list(s: &str) -> Vec<Box<str>> {
     s.split('|').map(str::trim).filter(|a| !a.is_empty()).map(Box::from).collect()
 }
 
@@ -32,6 +31,8 @@ pub fn parse_file(path: &str, content: &str, entries: &mut Vec<Entry>, problems:
     let mut header_seen = false;
     let mut report = |line: usize, message: String| problems.push(Problem { path: path.to_string(), line, message });
     let path_arc: std::sync::Arc<str> = std::sync::Arc::from(path);
+    // One entry per line at most: sized once, no doubling of a large vector.
+    entries.reserve(content.bytes().filter(|&b| b == b'\n').count() + 1);
     for (idx, raw) in content.lines().enumerate() {
         let line_no = idx + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -89,10 +90,7 @@ pub fn parse_file(path: &str, content: &str, entries: &mut Vec<Entry>, problems:
                 report(line_no, format!("entry `{id}` has bad CIK `{c}`"));
             }
         }
-        entries.push(Entry {
-            id: id.to_string(),
-            name: name.to_string(),
-            kind,
+        let extra = EntryExtra {
             subtype: opt(cols[3]).map(String::into_boxed_str),
             country: country.map(String::into_boxed_str),
             parent: opt(cols[5]).map(String::into_boxed_str),
@@ -102,38 +100,43 @@ pub fn parse_file(path: &str, content: &str, entries: &mut Vec<Entry>, problems:
             ticker: opt(cols[9]),
             isin,
             cik,
-            path: path_arc.clone(),
-            line: line_no,
-        });
+        };
+        entries.push(Entry::new(id.to_string(), name.to_string(), kind, extra, path_arc.clone(), line_no as u32));
     }
     if !header_seen {
         report(0, "file has no header line".to_string());
     }
 }
 
-/// Cross-entry checks: duplicate ids and unknown parents.
-pub fn check_entries(entries: &[Entry], problems: &mut Vec<Problem>) {
-    let mut seen: FxHashMap<&str, &Entry> = FxHashMap::default();
-    for e in entries {
-        if let Some(first) = seen.get(e.id.as_str()) {
-            problems.push(Problem {
-                path: e.path.to_string(),
-                line: e.line,
-                message: format!("duplicate id `{}` (first defined at {}:{})", e.id, first.path, first.line),
-            });
-        } else {
-            seen.insert(&e.id, e);
+/// Cross-entry checks: duplicate ids and unknown parents. Returns the entry indices sorted by
+/// id (equal ids in load order): the id index, built once for both the checks and lookups, in
+/// place of a hash map of every id.
+pub fn check_entries(entries: &[Entry], problems: &mut Vec<Problem>) -> Vec<u32> {
+    let mut by_id: Vec<u32> = (0..entries.len() as u32).collect();
+    // Stable, and files are mostly in id order already: close to one linear pass.
+    by_id.sort_by(|&a, &b| entries[a as usize].id.cmp(&entries[b as usize].id));
+    let mut dups: Vec<(u32, Problem)> = Vec::new();
+    for group in by_id.chunk_by(|&a, &b| entries[a as usize].id == entries[b as usize].id) {
+        let first = &entries[group[0] as usize];
+        for &i in &group[1..] {
+            let e = &entries[i as usize];
+            let message = format!("duplicate id `{}` (first defined at {}:{})", e.id, first.path, first.line);
+            dups.push((i, Problem { path: e.path.to_string(), line: e.line as usize, message }));
         }
     }
+    dups.sort_by_key(|d| d.0);
+    problems.extend(dups.into_iter().map(|d| d.1));
+    let known = |id: &str| by_id.binary_search_by(|&i| entries[i as usize].id.as_str().cmp(id)).is_ok();
     for e in entries {
         if let Some(p) = &e.parent {
-            if !seen.contains_key(&**p) {
-                problems.push(Problem { path: e.path.to_string(), line: e.line, message: format!("entry `{}` has unknown parent `{p}`", e.id) });
+            if !known(p) {
+                problems.push(Problem { path: e.path.to_string(), line: e.line as usize, message: format!("entry `{}` has unknown parent `{p}`", e.id) });
             } else if **p == *e.id {
-                problems.push(Problem { path: e.path.to_string(), line: e.line, message: format!("entry `{}` is its own parent", e.id) });
+                problems.push(Problem { path: e.path.to_string(), line: e.line as usize, message: format!("entry `{}` is its own parent", e.id) });
             }
         }
     }
+    by_id
 }
 
 #[cfg(test)]

@@ -2,12 +2,17 @@
 //!
 //! Every alias is tokenised exactly as article text is (`segment::tokenize`), each token
 //! normalised (lower case, diacritics folded, dots dropped) and interned to a `u32`. The trie
-//! maps `(node, token id) → node` in one hash table. Matching an article costs one hash
-//! lookup per token (tokens absent from every name are rejected at once) plus a short walk
-//! where a name may start, so throughput stays nearly flat as the gazetteer grows to millions
-//! of names and building it is linear in the size of the gazetteer. This is Aho-Corasick's
-//! trie over a token alphabet, run leftmost-longest from each token; failure links are not
-//! needed because names are whole-word and walks are a few tokens long.
+//! is stored breadth-first: the children of a node are consecutive node ids, sorted by token,
+//! so a node costs three `u32`s (first child, token of its edge, terminal slot) and no hash
+//! table; the root's children are found through a table indexed by token id. Matching an
+//! article costs one vocabulary lookup per token (tokens absent from every name are rejected
+//! at once), one array read where a name may start and a binary search over a node's few
+//! children per further step, so throughput stays nearly flat as the gazetteer grows to
+//! millions of names. The builder only collects each surface form's token ids; `build` sorts
+//! the forms and lays the trie out level by level from the sorted list (no per-token hash
+//! probes into a table of every edge). This is Aho-Corasick's trie over a token alphabet, run
+//! leftmost-longest from each token; failure links are not needed because names are
+//! whole-word and walks are a few tokens long.
 
 use crate::segment::{tokenize, Token, TokenKind};
 use rustc_hash::FxHashMap;
@@ -46,7 +51,7 @@ pub struct Target {
     pattern: u32,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Pattern {
     /// Bit k set: token k of the alias starts with a capital.
     caps: u64,
@@ -69,20 +74,95 @@ pub struct Match {
     pub targets: Vec<Target>,
 }
 
+/// A short token packed with its length: compared and hashed as two words, no pointer to
+/// follow on a probe (a `Box<str>` key costs a cache miss per lookup at 1M names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ShortKey(u64, u64);
+
+impl std::hash::Hash for ShortKey {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        h.write_u64(self.0);
+        h.write_u64(self.1);
+    }
+}
+
+/// The name vocabulary: normalised token → id. Tokens of up to 15 bytes (nearly all) are
+/// keyed inline, longer ones by their text.
+#[derive(Debug, Default, Clone)]
+struct Vocab {
+    short: FxHashMap<ShortKey, u32>,
+    long: FxHashMap<Box<str>, u32>,
+}
+
+impl Vocab {
+    fn short_key(s: &str) -> Option<ShortKey> {
+        let b = s.as_bytes();
+        if b.len() > 15 {
+            return None;
+        }
+        let mut k = [0u8; 16];
+        k[..b.len()].copy_from_slice(b);
+        k[15] = b.len() as u8;
+        let (lo, hi) = k.split_at(8);
+        Some(ShortKey(u64::from_le_bytes(lo.try_into().unwrap_or_default()), u64::from_le_bytes(hi.try_into().unwrap_or_default())))
+    }
+
+    fn get(&self, s: &str) -> Option<u32> {
+        match Vocab::short_key(s) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(s).copied(),
+        }
+    }
+
+    /// The id of `s`, added if new.
+    fn intern(&mut self, s: &str) -> u32 {
+        let next = self.len() as u32;
+        match Vocab::short_key(s) {
+            Some(k) => *self.short.entry(k).or_insert(next),
+            None => match self.long.get(s) {
+                Some(&id) => id,
+                None => {
+                    self.long.insert(s.into(), next);
+                    next
+                }
+            },
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.short.shrink_to_fit();
+        self.long.shrink_to_fit();
+    }
+}
+
 /// Builds a [`Matcher`].
 #[derive(Debug, Default)]
 pub struct MatcherBuilder {
-    m: Matcher,
-    /// `(terminal slot, target)` in insertion order; grouped by slot in `build`.
-    pending: Vec<(u32, Target)>,
-    slots: u32,
+    vocab: Vocab,
+    /// Token ids of every surface form, concatenated; form `f` is `seq[off[f]..off[f + 1]]`.
+    seq: Vec<u32>,
+    off: Vec<u32>,
+    /// What form `f` resolves to, in insertion order.
+    forms: Vec<Target>,
+    /// Distinct case patterns (a handful of `caps` masks and the few acronyms), interned.
+    patterns: Vec<Pattern>,
+    pattern_ids: FxHashMap<Pattern, u32>,
 }
 
 /// The compiled, immutable matcher.
 #[derive(Debug, Default, Clone)]
 pub struct Matcher {
-    vocab: FxHashMap<Box<str>, u32>,
-    edges: FxHashMap<u64, u32>,
+    vocab: Vocab,
+    /// Per token id: the root's child along that token, or `u32::MAX`.
+    root: Vec<u32>,
+    /// Children of node `n` are the nodes `child_start[n]..child_start[n + 1]`.
+    child_start: Vec<u32>,
+    /// Per node: the token id of the edge into it (ascending among siblings).
+    edge_token: Vec<u32>,
     /// Per node: terminal slot, or `u32::MAX`.
     terminal: Vec<u32>,
     /// Targets of slot `s`: `targets[target_off[s]..target_off[s + 1]]` (one flat array: a
@@ -90,7 +170,7 @@ pub struct Matcher {
     targets: Vec<Target>,
     target_off: Vec<u32>,
     patterns: Vec<Pattern>,
-    nodes: u32,
+    forms: usize,
 }
 
 /// Is this token part of a name key? Words, numbers, `&` and `+`.
@@ -194,17 +274,10 @@ pub fn is_acronym(alias: &str) -> bool {
     letters > 0
 }
 
-fn key(a: u32, tok: u32) -> u64 {
-    ((a as u64) << 32) | tok as u64
-}
-
 impl MatcherBuilder {
     /// A new, empty builder.
     pub fn new() -> MatcherBuilder {
-        let mut m = Matcher::default();
-        m.nodes = 1;
-        m.terminal.push(u32::MAX);
-        MatcherBuilder { m, pending: Vec::new(), slots: 0 }
+        MatcherBuilder { off: vec![0], ..MatcherBuilder::default() }
     }
 
     /// Adds a surface form for `entry`. `is_common` decides whether a one-word alias is an
@@ -230,65 +303,123 @@ impl MatcherBuilder {
             }
         }
         let mut buf = String::new();
-        let mut node = 0u32;
         for t in &key_toks {
             normalize_token(t, &mut buf);
-            let next_id = self.m.vocab.len() as u32;
-            let tid = *self.m.vocab.entry(buf.as_str().into()).or_insert(next_id);
-            let nodes = &mut self.m.nodes;
-            let terminal = &mut self.m.terminal;
-            node = *self.m.edges.entry(key(node, tid)).or_insert_with(|| {
-                let n = *nodes;
-                *nodes += 1;
-                terminal.push(u32::MAX);
-                n
-            });
+            let tid = self.vocab.intern(&buf);
+            self.seq.push(tid);
         }
+        self.off.push(self.seq.len() as u32);
         let common = key_toks.len() == 1 && policy == CasePolicy::Cased && {
             normalize_token(key_toks[0], &mut buf);
             is_common(&buf)
         };
-        let pattern = self.m.patterns.len() as u32;
-        self.m.patterns.push(Pattern {
+        let p = Pattern {
             caps,
             exact: if policy == CasePolicy::Exact { key_toks.iter().map(|t| strip_dots(t)).collect() } else { Box::new([]) },
-        });
-        let slot = &mut self.m.terminal[node as usize];
-        if *slot == u32::MAX {
-            *slot = self.slots;
-            self.slots += 1;
-        }
-        self.pending.push((*slot, Target { entry, form, policy, common, pattern }));
+        };
+        let pattern = match self.pattern_ids.get(&p) {
+            Some(&id) => id,
+            None => {
+                let id = self.patterns.len() as u32;
+                self.patterns.push(p.clone());
+                self.pattern_ids.insert(p, id);
+                id
+            }
+        };
+        self.forms.push(Target { entry, form, policy, common, pattern });
         true
     }
 
     /// Finishes building.
-    pub fn build(mut self) -> Matcher {
-        // Group by slot, keeping insertion order within a slot (stable sort), and keep one
-        // target per (entry, form, policy): the first pattern.
-        self.pending.sort_by_key(|&(slot, _)| slot);
-        let mut targets: Vec<Target> = Vec::with_capacity(self.pending.len());
-        let mut off: Vec<u32> = Vec::with_capacity(self.slots as usize + 1);
-        let mut k = 0;
-        for slot in 0..self.slots {
-            let start = targets.len();
-            off.push(start as u32);
-            while k < self.pending.len() && self.pending[k].0 == slot {
-                let t = self.pending[k].1;
-                if !targets[start..].iter().any(|x| x.entry == t.entry && x.policy == t.policy && x.form == t.form) {
-                    targets.push(t);
+    pub fn build(self) -> Matcher {
+        let MatcherBuilder { vocab, seq, off, forms, patterns, pattern_ids } = self;
+        drop(pattern_ids);
+        let n = forms.len();
+        let form = |f: u32| &seq[off[f as usize] as usize..off[f as usize + 1] as usize];
+        // Forms in lexicographic order of their token ids (a prefix first), equal forms in
+        // insertion order. The first two tokens, packed, decide most comparisons.
+        let mut keyed: Vec<(u64, u32)> = (0..n as u32)
+            .map(|f| {
+                let s = form(f);
+                (((s[0] as u64) << 32) | s.get(1).map_or(0, |&t| t as u64 + 1), f)
+            })
+            .collect();
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| form(a.1).cmp(form(b.1))).then(a.1.cmp(&b.1)));
+        let order: Vec<u32> = keyed.iter().map(|k| k.1).collect();
+        drop(keyed);
+        // The forms copied out in that order: every pass below then reads memory in sequence.
+        let mut sorted_seq: Vec<u32> = Vec::with_capacity(seq.len());
+        let mut sorted_off: Vec<u32> = Vec::with_capacity(n + 1);
+        sorted_off.push(0);
+        for &f in &order {
+            sorted_seq.extend_from_slice(form(f));
+            sorted_off.push(sorted_seq.len() as u32);
+        }
+        drop(seq);
+        drop(off);
+        let sform = |p: usize| &sorted_seq[sorted_off[p] as usize..sorted_off[p + 1] as usize];
+        // lcp[p]: tokens shared with the previous form in that order (at most 64).
+        let lcp: Vec<u8> = (0..n)
+            .map(|p| if p == 0 { 0 } else { sform(p - 1).iter().zip(sform(p)).take_while(|(a, b)| a == b).count() as u8 })
+            .collect();
+        // Level by level: the form at sorted position p opens a new node at depth d unless
+        // it shares d tokens with its predecessor. New nodes come out grouped by parent and
+        // sorted by token, so every node's children are consecutive ids.
+        let mut cur: Vec<u32> = vec![0; n];
+        let mut child_count: Vec<u32> = vec![0];
+        let mut edge_token: Vec<u32> = vec![u32::MAX];
+        let mut active: Vec<u32> = (0..n as u32).collect();
+        let mut d = 1;
+        while !active.is_empty() {
+            for &p in &active {
+                let p = p as usize;
+                if lcp[p] as usize >= d {
+                    cur[p] = cur[p - 1];
+                } else {
+                    child_count[cur[p] as usize] += 1;
+                    cur[p] = edge_token.len() as u32;
+                    edge_token.push(sform(p)[d - 1]);
+                    child_count.push(0);
                 }
-                k += 1;
+            }
+            active.retain(|&p| sform(p as usize).len() > d);
+            d += 1;
+        }
+        drop(active);
+        let nodes = edge_token.len();
+        let mut child_start: Vec<u32> = Vec::with_capacity(nodes + 1);
+        let mut next = 1u32;
+        for &c in &child_count {
+            child_start.push(next);
+            next += c;
+        }
+        child_start.push(next);
+        drop(child_count);
+        let mut root = vec![u32::MAX; vocab.len()];
+        for node in child_start[0]..child_start[1] {
+            root[edge_token[node as usize] as usize] = node;
+        }
+        // Slots in sorted order; keep one target per (entry, form, policy): the first pattern.
+        let mut terminal = vec![u32::MAX; nodes];
+        let mut targets: Vec<Target> = Vec::with_capacity(n);
+        let mut target_off: Vec<u32> = Vec::new();
+        for p in 0..n {
+            let len = sform(p).len();
+            if p == 0 || lcp[p] as usize != len || sform(p - 1).len() != len {
+                terminal[cur[p] as usize] = target_off.len() as u32;
+                target_off.push(targets.len() as u32);
+            }
+            let t = forms[order[p] as usize];
+            let start = *target_off.last().unwrap_or(&0) as usize;
+            if !targets[start..].iter().any(|x| x.entry == t.entry && x.policy == t.policy && x.form == t.form) {
+                targets.push(t);
             }
         }
-        off.push(targets.len() as u32);
-        drop(std::mem::take(&mut self.pending));
+        target_off.push(targets.len() as u32);
         targets.shrink_to_fit();
-        self.m.targets = targets;
-        self.m.target_off = off;
-        self.m.vocab.shrink_to_fit();
-        self.m.edges.shrink_to_fit();
-        self.m
+        let mut vocab = vocab;
+        vocab.shrink_to_fit();
+        Matcher { vocab, root, child_start, edge_token, terminal, targets, target_off, patterns, forms: n }
     }
 }
 
@@ -300,7 +431,16 @@ impl Matcher {
 
     /// Number of surface forms compiled.
     pub fn pattern_count(&self) -> usize {
-        self.patterns.len()
+        self.forms
+    }
+
+    /// The child of `node` along token `tid`.
+    fn step(&self, node: u32, tid: u32) -> Option<u32> {
+        if node == 0 {
+            return self.root.get(tid as usize).copied().filter(|&c| c != u32::MAX);
+        }
+        let (a, b) = (self.child_start[node as usize], self.child_start[node as usize + 1]);
+        self.edge_token[a as usize..b as usize].binary_search(&tid).ok().map(|k| a + k as u32)
     }
 
     /// The id of every token of `text` in the name vocabulary (`u32::MAX`: not in any name).
@@ -315,10 +455,10 @@ impl Matcher {
                 let w = t.text(text);
                 // Lower-case ASCII without dots is its own normal form: look it up as is.
                 if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'.') {
-                    return self.vocab.get(w).copied().unwrap_or(u32::MAX);
+                    return self.vocab.get(w).unwrap_or(u32::MAX);
                 }
                 normalize_token(w, &mut buf);
-                self.vocab.get(buf.as_str()).copied().unwrap_or(u32::MAX)
+                self.vocab.get(&buf).unwrap_or(u32::MAX)
             })
             .collect()
     }
@@ -358,7 +498,7 @@ impl Matcher {
             let mut best: Option<(usize, Vec<Target>)> = None;
             surface.clear();
             loop {
-                let Some(&next) = self.edges.get(&key(node, ids[j])) else { break };
+                let Some(next) = self.step(node, ids[j]) else { break };
                 node = next;
                 surface.push(j);
                 let slot = self.terminal[node as usize];
@@ -443,6 +583,33 @@ mod tests {
         let mut out = Vec::new();
         m2.find("Apple", &toks, &ids, 0..1, &mut out);
         assert!(out[0].targets[0].common);
+    }
+
+    #[test]
+    fn equal_forms_keep_insertion_order_and_one_target_per_entry() {
+        let m = matcher(&[("Bank", 5), ("Bank of China", 2), ("Bank", 3), ("bank", 5), ("Bank", 1), ("China", 4)]);
+        assert_eq!(
+            find(&m, "Bank of China and Bank, China Bank"),
+            vec![
+                ("Bank of China".to_string(), vec![2]),
+                ("Bank".to_string(), vec![5, 3, 1]),
+                ("China".to_string(), vec![4]),
+                ("Bank".to_string(), vec![5, 3, 1])
+            ]
+        );
+        assert_eq!(m.pattern_count(), 6);
+        assert!(find(&MatcherBuilder::new().build(), "Bank").is_empty());
+    }
+
+    #[test]
+    fn long_tokens_and_tokens_sharing_a_prefix_are_distinct() {
+        let m = matcher(&[("Internationalisierung AG", 1), ("Internationalisierungs AG", 2), ("Ab", 3)]);
+        assert_eq!(find(&m, "Internationalisierungs AG and Internationalisierung AG"), vec![
+            ("Internationalisierungs AG".to_string(), vec![2]),
+            ("Internationalisierung AG".to_string(), vec![1])
+        ]);
+        assert!(find(&m, "Abc, A and Internationalisierun AG").is_empty());
+        assert_eq!(m.vocabulary_size(), 4);
     }
 
     #[test]

@@ -68,14 +68,29 @@ impl EntityType {
 }
 
 /// One gazetteer entry.
+///
+/// Kept small (80 bytes inline) because a user gazetteer may hold millions: the fields most
+/// entries leave empty (subtype, country, parent, aliases, demonyms, external ids) live in one
+/// boxed [`EntryExtra`], reached through `Deref` (`entry.parent`, `entry.wikidata`), so an
+/// entry without them costs one null pointer instead of ~180 bytes of empty fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// Stable canonical id (`company:huawei`).
     pub id: String,
     /// Canonical name.
     pub name: String,
+    /// File the entry came from.
+    pub path: std::sync::Arc<str>,
+    extra: Option<Box<EntryExtra>>,
+    /// Line in that file.
+    pub line: u32,
     /// Entity type.
     pub kind: EntityType,
+}
+
+/// The optional columns of an [`Entry`], boxed together (see there).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EntryExtra {
     /// Subtype (`automaker`, `media`, `city`, ...).
     pub subtype: Option<Box<str>>,
     /// ISO 3166-1 alpha-2 country.
@@ -83,9 +98,9 @@ pub struct Entry {
     /// Parent entry id.
     pub parent: Option<Box<str>>,
     /// Other surface forms.
-    pub aliases: Box<[Box<str>]>,
+    pub aliases: Vec<Box<str>>,
     /// Demonyms / adjectives.
-    pub demonyms: Box<[Box<str>]>,
+    pub demonyms: Vec<Box<str>>,
     /// Wikidata QID.
     pub wikidata: Option<String>,
     /// Ticker symbol.
@@ -94,10 +109,41 @@ pub struct Entry {
     pub isin: Option<String>,
     /// SEC CIK.
     pub cik: Option<String>,
-    /// File the entry came from.
-    pub path: std::sync::Arc<str>,
-    /// Line in that file.
-    pub line: usize,
+}
+
+impl EntryExtra {
+    const EMPTY: EntryExtra = EntryExtra {
+        subtype: None,
+        country: None,
+        parent: None,
+        aliases: Vec::new(),
+        demonyms: Vec::new(),
+        wikidata: None,
+        ticker: None,
+        isin: None,
+        cik: None,
+    };
+
+    fn is_empty(&self) -> bool {
+        *self == EntryExtra::EMPTY
+    }
+}
+
+static NO_EXTRA: EntryExtra = EntryExtra::EMPTY;
+
+impl std::ops::Deref for Entry {
+    type Target = EntryExtra;
+    fn deref(&self) -> &EntryExtra {
+        self.extra.as_deref().unwrap_or(&NO_EXTRA)
+    }
+}
+
+impl Entry {
+    /// An entry; `extra` is boxed only when it holds something.
+    pub fn new(id: String, name: String, kind: EntityType, extra: EntryExtra, path: std::sync::Arc<str>, line: u32) -> Entry {
+        let extra = (!extra.is_empty()).then(|| Box::new(extra));
+        Entry { id, name, path, extra, line, kind }
+    }
 }
 
 /// A loaded, checked and compiled set of gazetteers. Immutable and shareable across threads.
@@ -195,12 +241,10 @@ impl Gazetteer {
             }
         }
         entries.shrink_to_fit();
-        load::check_entries(&entries, &mut problems);
+        let by_id = load::check_entries(&entries, &mut problems);
         if !problems.is_empty() {
             return Err(ConfigError::new(problems));
         }
-        let mut by_id: Vec<u32> = (0..entries.len() as u32).collect();
-        by_id.sort_unstable_by(|&a, &b| entries[a as usize].id.cmp(&entries[b as usize].id));
         let mut b = matcher::MatcherBuilder::new();
         let is_common = |w: &str| common.contains(w);
         for (i, e) in entries.iter().enumerate() {
@@ -335,7 +379,7 @@ fn report_entries(entries: &[Entry]) -> CheckReport {
             let others: Vec<String> = v[1..].iter().map(|&i| entries[i as usize].id.clone()).collect();
             collisions.push(Problem {
                 path: first.path.to_string(),
-                line: first.line,
+                line: first.line as usize,
                 message: format!("alias `{}` of `{}` is also an alias of {}", k.trim(), first.id, others.join(", ")),
             });
         }

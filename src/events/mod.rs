@@ -151,7 +151,14 @@ fn preposition_before() -> &'static Regex {
 
 fn preposition_inside() -> &'static Regex {
     static C: OnceLock<Regex> = OnceLock::new();
-    re(&C, r"(?i)\b(?:with|from|by|of|to|in|on|at|for|against|into|over|than|about|between|through|via|under|said|says)\b")
+    re(&C, r"(?i)\b(?:with|from|by|of|to|in|on|at|for|against|into|over|than|about|between|through|via|under|outside|inside|within|across|throughout|during|amid|despite|said|says)\b")
+}
+
+/// An auxiliary or reporting verb: a preposition's object has ended before it ("an
+/// inquiry into the bank's sales was started on the orders of X").
+fn finite_verb() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"(?i)\b(?:is|are|was|were|has|have|had|will|would|can|could|may|might|should|must|said|says)\b")
 }
 
 fn passive_before() -> &'static Regex {
@@ -166,12 +173,12 @@ fn negation() -> &'static Regex {
 
 fn hypothetical() -> &'static Regex {
     static C: OnceLock<Regex> = OnceLock::new();
-    re(&C, r"(?i)\b(?:may|might|could|would|should|if|unless|whether|possible|possibly|potential|potentially|likely|threat(?:en(?:s|ed|ing)?)?|risk(?:s|ing)?|fac(?:e|es|ing)\s+(?:possible|potential)|rumou?r(?:s|ed)?|speculat\w*|fear(?:s|ed|ing)?)\b")
+    re(&C, r"(?i)\b(?:may|might|could|would|should|if|unless|whether|possible|possibly|potential|potentially|likely|possibility|prospect\s+of|maximum|think|thinks|threat(?:en(?:s|ed|ing)?)?|risk(?:s|ing)?|fac(?:e|es|ing)\s+(?:possible|potential)|rumou?r(?:s|ed)?|speculat\w*|fear(?:s|ed|ing)?)\b")
 }
 
 fn planned() -> &'static Regex {
     static C: OnceLock<Regex> = OnceLock::new();
-    re(&C, r"(?i)\b(?:consider(?:s|ed|ing)?|think(?:s|ing)?\s+(?:of|about)|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|talks?|negotiat(?:e|es|ing|ions?)|propos\w+|seek(?:s|ing)?|sought|want(?:s|ed)?|hop(?:e|es|ed|ing)|aim(?:s|ed|ing)?|expect(?:s|ed)?|prepar\w+|explor\w+|call(?:s|ed)? for|urg(?:e|es|ed)|discuss\w*|studying|look(?:s|ing)? (?:at|into)|push(?:es|ing|ed)? for|lobb\w+|ask(?:s|ed|ing)?|plead\w*|demand(?:s|ed|ing)?|request(?:s|ed|ing)?)\b")
+    re(&C, r"(?i)\b(?:consider(?:s|ed|ing)?|think(?:s|ing)?\s+(?:of|about)|mull(?:s|ed|ing)?|weigh(?:s|ed|ing)?|talks?|negotiat(?:e|es|ing|ions?)|propos\w+|seek(?:s|ing)?|sought|want(?:s|ed)?|hop(?:e|es|ed|ing)|aim(?:s|ed|ing)?|expect(?:s|ed)?|predict(?:s|ed|ing)?|prepar\w+|explor\w+|call(?:s|ed)? for|urg(?:e|es|ed)|discuss\w*|studying|look(?:s|ing)? (?:at|into)|push(?:es|ing|ed)? for|lobb\w+|ask(?:s|ed|ing)?|plead\w*|demand(?:s|ed|ing)?|request(?:s|ed|ing)?)\b")
 }
 
 fn reported() -> &'static Regex {
@@ -258,7 +265,11 @@ fn groups_of(text: &str, anchors: &[Anchor], an: &Analysis) -> Vec<Group> {
                 continue;
             }
             if a.start < g.end {
-                // Nested or overlapping anchor (a reference inside a name): same group.
+                // Nested or overlapping anchor (a reference inside a name): same group. A
+                // demonym inside a description ("the Irish carrier" → Ryanair) only describes.
+                if a.kind == AnchorKind::Demonym && g.members.iter().any(|&m| anchors[m].kind != AnchorKind::Demonym && anchors[m].start <= a.start && anchors[m].end >= a.end) {
+                    continue;
+                }
                 g.members.push(i);
                 continue;
             }
@@ -430,7 +441,8 @@ impl EventEngine {
             if let Some(g) = groups.iter().rev().find(|g| g.end <= ts && g.start >= left) {
                 let gap = &text[g.end..ts];
                 static PREMOD: OnceLock<Regex> = OnceLock::new();
-                let ok = re(&PREMOD, r"^(?:'s|’s|\)|\s|-)*(?:[a-z][a-z-]*\s+){0,2}$").is_match(gap) && gap.len() <= 30;
+                // "Microsoft's $7.5bn takeover": an amount may stand between.
+                let ok = re(&PREMOD, r"^(?:'s|’s|\)|\s|-)*(?:(?:US)?[$€£¥]\s?\d[\d.,]*\s*(?:bn|m|mn|billion|million|trillion)?(?:\s*\([^)]*\))?\s+)?(?:[a-z][a-z-]*\s+){0,2}$").is_match(gap) && gap.len() <= 45;
                 if ok && push_group(g, role, &mut args) {
                     premod_group = Some(g.start);
                 }
@@ -443,14 +455,35 @@ impl EventEngine {
         }
         // subject / passive subject.
         let subject_role = if passive { rule.role("passive") } else { rule.role("subject") };
+        // Premodifier and subject readings, which an adjacent agent phrase overrides.
+        let subject_from = 0;
         if let Some(role) = subject_role {
-            for (gi, g) in groups.iter().enumerate().rev().filter(|(_, g)| g.end <= ts && g.start >= left) {
+            // "Sprint accepted a buyout from SoftBank, turning down a richer offer from Verizon": a
+            // participial clause after a comma takes the clause's first name as subject.
+            static PARTICIPIAL: OnceLock<Regex> = OnceLock::new();
+            let participial = re(&PARTICIPIAL, r"^[A-Za-z]+ing\b").is_match(&text[ts..te]) && before.trim_end().ends_with(',');
+            let mut candidates: Vec<(usize, &Group)> = groups.iter().enumerate().filter(|(_, g)| g.end <= ts && g.start >= left).collect();
+            if !participial {
+                candidates.reverse();
+            }
+            for (gi, g) in candidates {
                 // A premodifier of the trigger is not its subject ("US sanctions"), nor is
                 // anything before it ("in response to the Hamas takeover").
                 if premod_group == Some(g.start) && !passive {
                     break;
                 }
-                if g.demonym_only || g.possessive_only || preposition_before().is_match(&text[left..g.start]) {
+                // "a parts maker owned by Honda, another firm now facing a recall": the
+                // name an apposition describes is the subject of what the apposition says.
+                static APPOS_SUBJ: OnceLock<Regex> = OnceLock::new();
+                let apposed = re(&APPOS_SUBJ, r"^,\s+(?:a|an|another|the)\s+[^,;()]*$").is_match(&text[g.end..ts]);
+                // "Aeroflot, the subject of an EU ban, has had restrictions lifted": a name inside a
+                // parenthetical between commas is not the subject of the verb after it.
+                static PAREN: OnceLock<Regex> = OnceLock::new();
+                let parenthetical = re(&PAREN, r"^[^,]*,\s*(?:\w+\s+){0,2}$").is_match(&text[g.end..ts]) && text[left..g.start].contains(", ") && groups.iter().any(|h| h.end <= g.start && h.start >= left && text[h.end..g.start].starts_with(','));
+                // "The board of Cadbury rejected ...": a company's governing body speaks for it.
+                static BODY_OF: OnceLock<Regex> = OnceLock::new();
+                let body_of = re(&BODY_OF, r"(?i)\b(?:board|directors|shareholders|management|owners|chairman|chief\s+executive|boss)\s+of\s+(?:the\s+)?$").is_match(&text[left..g.start]);
+                if g.demonym_only || g.possessive_only || parenthetical || (!apposed && !body_of && preposition_before().is_match(&text[left..g.start])) {
                     continue;
                 }
                 if push_group(g, role, &mut args) {
@@ -465,9 +498,14 @@ impl EventEngine {
             // "Richard Goodman, 57, currently CFO of PepsiCo, who will become CFO": a
             // non-restrictive relative clause's subject is its antecedent (within 80 bytes).
             static WHO: OnceLock<Regex> = OnceLock::new();
-            if !passive && !args.iter().any(|a| role.split('|').any(|r| r == a.role)) && re(&WHO, r",\s*who$").is_match(&text[ss..left]) {
+            // "the FAA, which levied the fine": with "which" (that may also refer to a whole
+            // clause) only a name right before the comma, and only a verb right after "which".
+            static WHICH: OnceLock<Regex> = OnceLock::new();
+            let which = re(&WHICH, r",\s*which$").is_match(&text[ss..left]) && text[left..ts].split_whitespace().count() <= 2;
+            if !passive && !args.iter().any(|a| role.split('|').any(|r| r == a.role)) && (which || re(&WHO, r",\s*who$").is_match(&text[ss..left])) {
                 let comma = text[..left].rfind(',').unwrap_or(left);
-                for g in groups.iter().rev().filter(|g| g.end <= comma && g.start >= ss && comma - g.end <= 80) {
+                let reach = if which { 2 } else { 80 };
+                for g in groups.iter().rev().filter(|g| g.end <= comma && g.start >= ss && comma - g.end <= reach) {
                     if !g.demonym_only && !g.possessive_only && push_group(g, role, &mut args) {
                         break;
                     }
@@ -475,19 +513,47 @@ impl EventEngine {
             }
         }
         // object.
+        let subject_to = args.len();
+        // A trigger after a determiner is a noun ("announcing the fines, the regulator X said"): its object
+        // does not run past a comma (a participle, "the blacklisted carriers, X", may).
+        static DET: OnceLock<Regex> = OnceLock::new();
+        let noun_trigger = re(&DET, r"(?i)\b(?:the|a|an|its|their|his|her|our|these|those)\s+$").is_match(before) && !is_participle(&text[ts..te]);
+        // "bought Chile's biggest copper producer - X": a dash after the object's
+        // description introduces its name.
+        let obj_right = match text[right..se].strip_prefix(" - ") {
+            Some(rest) => {
+                let after = se - rest.len();
+                clause_breaks(rest).next().map_or(se, |m| after + m.0)
+            }
+            None => right,
+        };
         if let Some(role) = rule.role("object") {
             if !passive {
-                for (gi, g) in groups.iter().enumerate().filter(|(_, g)| g.start >= te && g.end <= right) {
+                for (gi, g) in groups.iter().enumerate().filter(|(_, g)| g.start >= te && g.end <= obj_right) {
+                    // "to purchase the remaining 40 percent of X", "to buy the rest of
+                    // X": a part of a company names the company.
+                    static PART: OnceLock<Regex> = OnceLock::new();
                     let gap = &text[te..g.start];
-                    if gap.len() > 60 || preposition_inside().is_match(gap) {
+                    let gap = re(&PART, r"(?i)^\s*(?:the\s+|a\s+|an\s+)?(?:remaining\s+)?(?:\S+\s+)?(?:percent|per\s+cent|%|majority|remainder|rest|half|control|bulk|all|most)\s+(?:stake\s+|share\s+|holding\s+)?(?:of|in)\s+").find(gap).map_or(gap, |m| &gap[m.end()..]);
+                    if gap.len() > 60 || preposition_inside().is_match(gap) || (noun_trigger && gap.contains(',')) {
                         break;
                     }
-                    if g.demonym_only || g.possessive_only || genitive_head(text, groups, gi).is_some_and(|h| groups[h].end <= right) {
+                    // "Google must pay a fine, the European Commission said": the speaker of a
+                    // reporting clause is no object.
+                    static SPEAKER: OnceLock<Regex> = OnceLock::new();
+                    if gap.contains(',') && re(&SPEAKER, r"^\s*(?:has\s+|have\s+|had\s+)?(?:said|says|reported|reports|told|added|announced|confirmed|stated)\b").is_match(&text[g.end..]) {
+                        break;
+                    }
+                    static DASH: OnceLock<Regex> = OnceLock::new();
+                    if g.start > right && !re(&DASH, r"^\s-\s(?:the\s+)?$").is_match(&text[right..g.start]) {
+                        break;
+                    }
+                    if g.demonym_only || g.possessive_only || genitive_head(text, groups, gi).is_some_and(|h| groups[h].end <= obj_right) {
                         continue;
                     }
                     if push_group(g, role, &mut args) {
                         let mut k = gi;
-                        while let Some(j) = coordinated(text, groups, k, true).filter(|&j| groups[j].end <= right) {
+                        while let Some(j) = coordinated(text, groups, k, true).filter(|&j| groups[j].end <= obj_right) {
                             push_group(&groups[j], role, &mut args);
                             k = j;
                         }
@@ -500,7 +566,19 @@ impl EventEngine {
         for (slot, prep, role) in &rule.preps {
             let window_end = if slot == "by" { right.max(te) } else { right };
             // From the trigger's start: a trigger may end with its preposition ("tariffs on").
-            let Some(pm) = prep.find(&text[ts.min(window_end)..window_end]) else { continue };
+            let hay = &text[ts.min(window_end)..window_end];
+            let mut pms = prep.find_iter(hay);
+            let Some(mut pm) = pms.next() else { continue };
+            // "agreed to pay a fine to the US government": an infinitive "to" gives way to a
+            // later prepositional one.
+            static INF: OnceLock<Regex> = OnceLock::new();
+            static DET_AFTER: OnceLock<Regex> = OnceLock::new();
+            while slot == "to" && re(&INF, r"^\s+[a-z]+\b").is_match(&hay[pm.end()..]) && !re(&DET_AFTER, r"^\s+(?:the|a|an|its|their|his|her|our|this|these|those|both|all|some|each|other|rival|state|local|former)\b").is_match(&hay[pm.end()..]) {
+                match pms.next() {
+                    Some(n) => pm = n,
+                    None => break,
+                }
+            }
             let role = role.as_str();
             let p_end = ts + pm.end();
             let mut found = false;
@@ -511,7 +589,9 @@ impl EventEngine {
             for (gi, g) in groups.iter().enumerate().filter(|(_, g)| g.start >= p_end && g.end <= window_end) {
                 let gap = &text[p_end..g.start];
                 // Past a parenthesis or a comma the preposition's own object has ended.
-                if gap.len() > 90 || gap.contains('(') || gap.contains(", ") {
+                // "to" before a verb marks an infinitive: its object ends at the next preposition
+                // ("to share data on the X-1 engine").
+                if gap.len() > 90 || gap.contains('(') || gap.contains(", ") || finite_verb().is_match(gap) || (slot == "to" && preposition_inside().is_match(gap)) {
                     break;
                 }
                 // "by India's Tata": the possessor modifies the head that follows.
@@ -524,11 +604,30 @@ impl EventEngine {
                 }
                 if push_group(g, role, &mut args) {
                     let mut k = gi;
+                    // "by two US agencies, the FBI and the SEC": a name that
+                    // modifies a plural noun, then the names in apposition to that noun.
+                    static APPOS: OnceLock<Regex> = OnceLock::new();
+                    if let Some(n) = groups.get(gi + 1).filter(|n| n.end <= window_end && n.start >= g.end && re(&APPOS, r"^\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*s\s*,\s*(?:the\s+)?$").is_match(&text[g.end..n.start])) {
+                        if push_group(n, role, &mut args) {
+                            k = gi + 1;
+                        }
+                    }
                     while let Some(j) = coordinated(text, groups, k, true).filter(|&j| groups[j].end <= window_end) {
                         push_group(&groups[j], role, &mut args);
                         k = j;
                     }
                     found = true;
+                    // "Samsung has won a case brought by Apple against Samsung", "Rio
+                    // Tinto rejected a takeover approach from BHP": the trigger's own agent
+                    // outranks the clause subject for the same role.
+                    if matches!(slot.as_str(), "by" | "from") && role != "parties" && !passive && ts + pm.start() <= te + 12 {
+                        let in_by = |e: usize| g.members.iter().any(|&ai| anchors[ai].entities.contains(&e));
+                        let mut i = 0;
+                        args.retain(|a| {
+                            i += 1;
+                            !(i > subject_from && i <= subject_to && a.role == role && !in_by(a.entity))
+                        });
+                    }
                     break;
                 }
             }
@@ -576,7 +675,11 @@ impl EventEngine {
         }
         add_government_countries(an, &mut args);
 
-        let (polarity, modality) = polarity_modality(&text[ss..se], &text[left..ts], &text[ts..te], &text[te..right.max(te)]);
+        let (mut polarity, mut modality) = polarity_modality(&text[ss..se], &text[left..ts], &text[ts..te], &text[te..right.max(te)]);
+        if rule.presupposed {
+            polarity = Polarity::Positive;
+            modality = if reported().is_match(&text[ss..se]) { Modality::Reported } else { Modality::Asserted };
+        }
         let dates = dates::find_dates(&text[ss..se], published);
         let date = dates
             .iter()
@@ -676,6 +779,12 @@ fn tail(s: &str, n: usize) -> &str {
     &s[b..]
 }
 
+/// "Novartis forecast record sales": a forecast right before the trigger.
+fn forecast_before() -> &'static Regex {
+    static C: OnceLock<Regex> = OnceLock::new();
+    re(&C, r"(?i)\b(?:forecast|forecasts|forecasting|predicted|predicts)\s+(?:an?\s+|its\s+)?$")
+}
+
 fn reported_would() -> &'static Regex {
     static C: OnceLock<Regex> = OnceLock::new();
     re(&C, r"(?i)\b(?:said|says|announced|confirmed|stated|added|told\s+\S+|revealed|disclosed)\s+(?:on\s+\w+\s+|last\s+\w+\s+)?(?:that\s+)?(?:\S+\s+){0,4}$")
@@ -688,7 +797,10 @@ fn reported_would() -> &'static Regex {
 pub fn polarity_modality(sentence: &str, before: &str, trigger: &str, after: &str) -> (Polarity, Modality) {
     static AFTER: OnceLock<Regex> = OnceLock::new();
     let modal_after = re(&AFTER, r"(?i)^\W*(?:\S+\s+){0,2}?(?:could|may|might|would)\s+(?:\w+\s+)?(?:follow|come|be|go|happen|result)\b");
-    let polarity = if negation().is_match(tail(before, 40)) || negation().is_match(trigger) { Polarity::Negative } else { Polarity::Positive };
+    // "Apple stopped paying royalties": what stopped no longer happens.
+    static CEASE: OnceLock<Regex> = OnceLock::new();
+    let ceased = re(&CEASE, r"(?i)\b(?:stop(?:s|ped|ping)?|ceas(?:e|es|ed|ing)|halt(?:s|ed|ing)?|quit(?:s|ting)?)\s+$").is_match(before);
+    let polarity = if ceased || negation().is_match(tail(before, 40)) || negation().is_match(trigger) { Polarity::Negative } else { Polarity::Positive };
     let near = tail(before, 45);
     let hypo = hypothetical().find_iter(near).any(|m| {
         let w = m.as_str().to_ascii_lowercase();
@@ -697,7 +809,7 @@ pub fn polarity_modality(sentence: &str, before: &str, trigger: &str, after: &st
     let hypo = hypo || modal_after.is_match(tail_head(after, 40)) || hypothetical().find_iter(trigger).any(|m| !m.as_str().eq_ignore_ascii_case("will"));
     let modality = if hypo {
         Modality::Hypothetical
-    } else if planned().is_match(tail(before, 50)) {
+    } else if planned().is_match(tail(before, 50)) || forecast_before().is_match(before) {
         Modality::Planned
     } else if reported().is_match(sentence) {
         Modality::Reported
@@ -714,6 +826,27 @@ fn push_anchors<'a>(text: &str, anchors: impl Iterator<Item = &'a Anchor>, roles
         // "US$110 million" names a currency; "Lucent (USA)" glosses where a company is.
         let glossed = text[..a.start].ends_with('(') && text[a.end..].starts_with(')');
         if text[a.end..].starts_with('$') {
+            continue;
+        }
+        // "Boeing 777s", "the Airbus A319": a maker's name before a model designation names
+        // the product.
+        static MODEL: OnceLock<Regex> = OnceLock::new();
+        let model = re(&MODEL, r"^\s+(?P<code>[A-Z]{0,2}-?\d{2,4})[a-zA-Z]{0,3}\b(?P<count>\s+(?:jobs|workers|staff|employees|people|million|billion|percent|per|years?|months?|days?)\b)?");
+        let is_model = model.captures(&text[a.end..]).is_some_and(|c| {
+            let code = &c["code"];
+            let year = code.len() == 4 && (code.starts_with("19") || code.starts_with("20"));
+            !year && c.name("count").is_none()
+        });
+        if is_model && a.entities.iter().all(|&e| an.entities[e].kind == EntityType::Company) {
+            continue;
+        }
+        // An analyst's employer comments on the event ("an analyst at X Securities",
+        // "Y analyst John Smith"); it takes no part in it.
+        static ANALYST_AT: OnceLock<Regex> = OnceLock::new();
+        static ANALYST_OF: OnceLock<Regex> = OnceLock::new();
+        if re(&ANALYST_AT, r"(?i)\b(?:analysts?|economists?|strategists?)\s+(?:at|with|from)\s+(?:the\s+)?$").is_match(tail(&text[..a.start], 40))
+            || re(&ANALYST_OF, r"^(?:'s|’s)?\s+(?:[A-Z][\w&.-]*\s+){0,2}(?:analysts?|economists?|strategists?)\b").is_match(tail_head(&text[a.end..], 60))
+        {
             continue;
         }
         for &e in &a.entities {
@@ -754,7 +887,7 @@ fn media_source(text: &str, start: usize, end: usize) -> bool {
     let before = tail(&text[..start], 60);
     let after = tail_head(&text[end..], 80);
     re(&B, r"(?i)\b(?:according\s+to|quoted\s+by|cited\s+by|reported\s+by|told|interview\s+with|report\s+(?:by|from|in))\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?$").is_match(before)
-        || re(&A, r"(?i)^(?:'s|’s)?(?:\s+[\w-]+){0,3}?\s+(?:said|says|reported|reports|quoted|cited|wrote|writes|revealed|learned)\b(?P<self>\s+(?:that\s+)?(?:it|its)\b)?")
+        || re(&A, r"(?i)^(?:'s|’s)?(?:\s+[\w-]+){0,3}?\s+(?:said|says|reported|reports|quoted|cited|wrote|writes|revealed|learned|learnt|understands)\b(?P<self>\s+(?:that\s+)?(?:it|its)\b)?")
             .captures(after)
             .is_some_and(|c| c.name("self").is_none())
 }
@@ -762,7 +895,7 @@ fn media_source(text: &str, start: usize, end: usize) -> bool {
 /// A sentence that opens by referring back to something just named.
 fn anaphoric_start() -> &'static Regex {
     static C: OnceLock<Regex> = OnceLock::new();
-    re(&C, r"^\W*(?:(?:The|This|That|Under the|As part of the)\s+(?:\w+\s+){0,2}?(?:deal|agreement|acquisition|merger|takeover|purchase|contract|partnership|sale|bid|offer|transaction|combination|pact|settlement|fine|penalty|ban|sanctions|move|decision|parties|companies|firms|sides)s?\b|(?:It|They|The company|The firm|The group)\b)")
+    re(&C, r"^\W*(?:(?:The|This|That|Under the|As part of the)\s+(?:\w+\s+){0,2}?(?:deal|agreement|acquisition|merger|takeover|purchase|contract|partnership|sale|bid|offer|transaction|combination|pact|settlement|fine|penalty|ban|sanctions|tariff|dut(?:y|ie)|move|decision|parties|companies|firms|sides)s?\b|(?:It|They|The company|The firm|The group)\b)")
 }
 
 /// Government actors: the country behind a named body is given too (ANNOTATION.md).
@@ -1004,5 +1137,37 @@ mod tests {
         // A non-restrictive relative clause takes its antecedent as subject.
         let v = slots("The post goes to Mark Hurd, 48, currently president of NCR, who will become chief executive.");
         assert!(has(&v, "executive.appointed", "person", "Mark Hurd"), "{v:?}");
+    }
+
+    #[test]
+    fn agents_appositions_and_descriptions() {
+        // The trigger's own by-agent outranks the clause subject.
+        let v = slots("Samsung has won a case brought by Apple against Samsung.");
+        assert!(has(&v, "lawsuit.filed", "plaintiff", "Apple") && !has(&v, "lawsuit.filed", "plaintiff", "Samsung Electronics"), "{v:?}");
+        // The target of a bid answers it; the bidder comes with "from".
+        let v = slots("Rio Tinto rejected a takeover approach from BHP Billiton.");
+        assert!(has(&v, "acquisition.announced", "acquired", "Rio Tinto") && !has(&v, "acquisition.announced", "acquirer", "Rio Tinto"), "{v:?}");
+        // A demonym inside a description only describes.
+        let v = slots("Spain fined the Irish airline Ryanair 2m euros over baggage fees.");
+        assert!(has(&v, "fine.imposed", "target", "Ryanair") && !has(&v, "fine.imposed", "target", "Ireland"), "{v:?}");
+        // A maker's name before a model designation names a product.
+        let v = slots("Lufthansa's fleet of Boeing 747s was banned from Russian airspace.");
+        assert!(!v.iter().any(|(_, _, n)| n == "Boeing"), "{v:?}");
+        // Names in apposition to a plural noun after a preposition.
+        let v = slots("The probe was conducted by two US agencies, the FBI and the Securities and Exchange Commission.");
+        assert!(has(&v, "investigation.opened", "authority", "Federal Bureau of Investigation"), "{v:?}");
+        // ", which VERB" takes a name right before the comma as subject.
+        let v = slots("Boeing criticised the Federal Aviation Administration (FAA), which levied the fine against Boeing.");
+        assert!(has(&v, "fine.imposed", "authority", "Federal Aviation Administration") && !has(&v, "fine.imposed", "target", "Federal Aviation Administration"), "{v:?}");
+    }
+
+    #[test]
+    fn ceasing_negates_and_presupposition_survives_negation() {
+        assert_eq!(pm("Apple stopped paying royalties to Qualcomm.", "paying royalties").0, Polarity::Negative);
+        let x = crate::Extractor::embedded().expect("embedded rules");
+        let out = x.extract(&Article::from_text("The European Union refused to lift its arms embargo on China.".to_string()));
+        let counted = |t: &str| out.events.iter().any(|e| e.event_type == t && e.polarity == "positive" && (e.modality == "asserted" || e.modality == "reported"));
+        assert!(counted("sanction.imposed"), "{:?}", out.events);
+        assert!(!counted("sanction.lifted"), "{:?}", out.events);
     }
 }

@@ -73,6 +73,8 @@ struct RawRule {
     #[serde(default)]
     fallback: Vec<String>,
     #[serde(default)]
+    presupposed: bool,
+    #[serde(default)]
     examples: Vec<Example>,
     #[serde(default)]
     counter_examples: Vec<String>,
@@ -120,6 +122,10 @@ pub struct Rule {
     /// entity types the role accepts (then from an anaphoric "The deal ..." sentence's
     /// predecessor).
     pub fallback: Vec<String>,
+    /// The trigger names an event the sentence takes for granted ("lift the ban" presupposes a
+    /// ban; "failed to complete the announced acquisition" presupposes its announcement): the
+    /// clause's negation and modals do not apply to it.
+    pub presupposed: bool,
     /// Positive examples.
     pub examples: Vec<Example>,
     /// Texts that must not yield a counted event of this type from this rule.
@@ -238,6 +244,7 @@ pub fn load(sources: &[(String, String)]) -> Result<Vec<Rule>, ConfigError> {
                     object: r.object,
                     min_args: r.min_args,
                     fallback: r.fallback,
+                    presupposed: r.presupposed,
                     examples: r.examples,
                     counter_examples: r.counter_examples,
                     origin: format!("{path}:{line}"),

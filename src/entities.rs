@@ -1150,8 +1150,13 @@ fn link_short_forms(
         }
     }
     for (field, txt, sg) in [(Field::Title, title, title_seg), (Field::Text, text, seg)] {
+        if firsts.is_empty() && surnames.is_empty() {
+            break;
+        }
         for (ti, t) in sg.tokens.iter().enumerate() {
-            if t.kind != TokenKind::Word || overlaps(covered, field, t.start, t.end) {
+            // The cheap look-ups first: most words are neither a first word nor a surname, and
+            // `overlaps` scans every covered span.
+            if t.kind != TokenKind::Word || !(firsts.contains_key(t.text(txt)) || surnames.contains_key(t.text(txt))) || overlaps(covered, field, t.start, t.end) {
                 continue;
             }
             if let Some(Some(idx)) = firsts.get(t.text(txt)) {
@@ -1225,6 +1230,17 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
         }
     }
     refs.sort_by_key(|r| r.0);
+    // Anchors of one sentence, without scanning them all per reference: the name anchors
+    // (sorted by start, so by sentence) and the references pushed below (in order of start,
+    // so by sentence too) each hold a sentence's anchors in one contiguous run.
+    let base = anchors.len();
+    debug_assert!(anchors.windows(2).all(|w| w[0].sentence <= w[1].sentence));
+    let in_sentence = |anchors: &[Anchor], k: usize| -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+        let (named, pushed) = anchors.split_at(base);
+        let a = named.partition_point(|x| x.sentence < k)..named.partition_point(|x| x.sentence <= k);
+        let b = base + pushed.partition_point(|x| x.sentence < k)..base + pushed.partition_point(|x| x.sentence <= k);
+        (a, b)
+    };
     for (start, end, kind, count, country, auto, _plural) in refs {
         let si = sentence_of(seg, start);
         let ok = |e: usize| {
@@ -1247,14 +1263,16 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
             }
         } else {
             // Same sentence, before the reference: first company.
-            let same: Vec<usize> = anchors.iter().filter(|a| a.sentence == si && a.end <= start).flat_map(|a| a.entities.iter().copied()).filter(|&e| ok(e)).collect();
-            if let Some(&e) = same.first() {
+            let (a, b) = in_sentence(anchors, si);
+            let same = anchors[a].iter().chain(&anchors[b]).filter(|a| a.end <= start).flat_map(|a| a.entities.iter().copied()).find(|&e| ok(e));
+            if let Some(e) = same {
                 chosen.push(e);
             } else {
                 let lookback = if kind == AnchorKind::Pronoun { 2 } else { 6 };
                 for back in 1..=lookback.min(si) {
-                    let prev: Vec<usize> = anchors.iter().filter(|a| a.sentence == si - back).flat_map(|a| a.entities.iter().copied()).filter(|&e| ok(e)).collect();
-                    if let Some(&e) = prev.first() {
+                    let (a, b) = in_sentence(anchors, si - back);
+                    let prev = anchors[a].iter().chain(&anchors[b]).flat_map(|a| a.entities.iter().copied()).find(|&e| ok(e));
+                    if let Some(e) = prev {
                         chosen.push(e);
                         break;
                     }

@@ -168,6 +168,46 @@ fn is_title(w: &str) -> bool {
     word_set(&S, TITLES).contains(w)
 }
 
+fn is_stop_lead(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, STOP_LEAD).contains(w)
+}
+
+fn is_company_head(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, COMPANY_HEADS).contains(w)
+}
+
+fn is_org_head(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, ORG_HEADS).contains(w)
+}
+
+fn is_place_head(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, PLACE_HEADS).contains(w)
+}
+
+fn is_particle(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, PARTICLES).contains(w)
+}
+
+fn is_strong_title(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, STRONG_TITLES).contains(w)
+}
+
+fn is_reporting(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, REPORTING).contains(w)
+}
+
+fn is_person_noun(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, PERSON_NOUNS).contains(w)
+}
+
 const NOT_NAME: &[&str] = &[
     "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "He", "She", "They", "We", "I", "You",
     "His", "Her", "Their", "Our", "My", "In", "On", "At", "For", "From", "With", "By", "Of", "To", "And",
@@ -209,9 +249,9 @@ fn is_cap_word(w: &str) -> bool {
         Some(c) if c.is_uppercase() => {}
         _ => return false,
     }
-    let rest: Vec<char> = cs.collect();
     // "McDonald", "O'Neill" ok; ALL-CAPS words (acronyms) are not name parts.
-    !rest.is_empty() && rest.iter().any(|c| c.is_lowercase()) && rest.iter().all(|c| c.is_alphabetic() || *c == '\'' || *c == '’' || *c == '-')
+    let rest = cs.as_str();
+    !rest.is_empty() && rest.chars().any(|c| c.is_lowercase()) && rest.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '’' || c == '-')
 }
 
 /// A deterministic id slug: lower-case ASCII letters and digits joined by `-`.
@@ -821,7 +861,7 @@ fn capitalised_run(text: &str, toks: &[crate::segment::Token], i: usize, field: 
             j += 2;
             continue;
         }
-        if PARTICLES.contains(&w) && j + 1 < n {
+        if is_particle(w) && j + 1 < n {
             // "da Silva", "al-Malki"
             if gap(j + 1) == " " && cap(j + 1) {
                 j += 2;
@@ -949,7 +989,7 @@ fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: us
     let word = |k: usize| toks[k].text(text);
     // The head is the last word of the run, or of its first part before "of".
     let mut a = i;
-    while a < run_end && (STOP_LEAD.contains(&word(a))) {
+    while a < run_end && (is_stop_lead(word(a))) {
         a += 1;
     }
     if a >= run_end {
@@ -957,11 +997,11 @@ fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: us
     }
     let head = word(run_end - 1);
     let center = matches!(head, "Center" | "Centre") && run_end - a >= 2 && matches!(word(run_end - 2), "Convention" | "Exhibition" | "Conference" | "Trade" | "Shopping" | "Congress");
-    let kind = if COMPANY_HEADS.contains(&head) {
+    let kind = if is_company_head(head) {
         EntityType::Company
-    } else if ORG_HEADS.contains(&head) {
+    } else if is_org_head(head) {
         EntityType::Organization
-    } else if PLACE_HEADS.contains(&head) || center {
+    } else if is_place_head(head) || center {
         EntityType::Location
     } else {
         return None;
@@ -1009,7 +1049,7 @@ const STOP_LEAD: &[&str] = &[
 /// Chicoine"); one word is a name only after a strong title ("President Bush").
 fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: usize, run_end: usize) -> Option<(usize, usize)> {
     let word = |k: usize| toks[k].text(text);
-    let is_name_word = |k: usize| toks[k].kind == TokenKind::Word && !PARTICLES.contains(&word(k)) && word(k).len() > 1;
+    let is_name_word = |k: usize| toks[k].kind == TokenKind::Word && !is_particle(word(k)) && word(k).len() > 1;
     // Start after the last title or non-name word of the run.
     let mut a = i;
     let mut titled = false;
@@ -1038,7 +1078,7 @@ fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: u
         // The title is in the run, or right before it on the same line ("Mr. Kvasov").
         let prev = a.checked_sub(1).filter(|&p| p >= i || (p + 1 == i && matches!(&text[toks[p].end..toks[i].start], " " | "")));
         let strong = prev.is_some_and(|p| {
-            STRONG_TITLES.contains(&word(p))
+            is_strong_title(word(p))
                 || (word(p) == "." && p >= 1 && toks[p - 1].end == toks[p].start && matches!(word(p - 1), "Mr" | "Mrs" | "Ms" | "Dr" | "Prof" | "Sen" | "Rep" | "Gov" | "Gen"))
         });
         let w = word(a);
@@ -1069,21 +1109,21 @@ fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], 
         }
     }
     // Reporting verb after ("Alan Fan said") or before ("said Alan Fan").
-    if b < toks.len() && REPORTING.contains(&word(b)) {
+    if b < toks.len() && is_reporting(word(b)) {
         return true;
     }
-    if b + 1 < toks.len() && word(b) == "," && (REPORTING.contains(&word(b + 1)) || matches!(word(b + 1), "who" | "chief" | "CEO" | "chairman" | "president" | "head" | "spokesman" | "spokeswoman" | "director")) {
+    if b + 1 < toks.len() && word(b) == "," && (is_reporting(word(b + 1)) || matches!(word(b + 1), "who" | "chief" | "CEO" | "chairman" | "president" | "head" | "spokesman" | "spokeswoman" | "director")) {
         return true;
     }
     // ", the chief executive of …", ", a Microsoft security manager": a title in the apposition.
-    if b + 1 < toks.len() && word(b) == "," && matches!(word(b + 1), "the" | "a" | "an") && (b + 2..(b + 7).min(toks.len())).any(|k| (is_title(word(k)) && word(k).chars().next().is_some_and(char::is_lowercase)) || PERSON_NOUNS.contains(&word(k))) {
+    if b + 1 < toks.len() && word(b) == "," && matches!(word(b + 1), "the" | "a" | "an") && (b + 2..(b + 7).min(toks.len())).any(|k| (is_title(word(k)) && word(k).chars().next().is_some_and(char::is_lowercase)) || is_person_noun(word(k))) {
         return true;
     }
     // ", an Indian." / ", a Briton,": a nationality noun alone in apposition.
     if b + 3 < toks.len() && word(b) == "," && matches!(word(b + 1), "a" | "an") && is_cap_word(word(b + 2)) && matches!(word(b + 3), "." | "," | ";") {
         return true;
     }
-    if a >= 1 && REPORTING.contains(&word(a - 1)) {
+    if a >= 1 && is_reporting(word(a - 1)) {
         return true;
     }
     // Apposition after a role: "the head of Huawei global IP, Alan Fan".
@@ -1136,7 +1176,7 @@ fn link_short_forms(
             let s = if m.field == Field::Title { title } else { text };
             let surface = &s[m.start..m.end];
             let Some((first, _)) = surface.split_once(' ') else { continue };
-            if !is_cap_word(first) || is_not_name(first) || STOP_LEAD.contains(&first) || is_title(first) || surnames.contains_key(first) {
+            if !is_cap_word(first) || is_not_name(first) || is_stop_lead(first) || is_title(first) || surnames.contains_key(first) {
                 continue;
             }
             firsts
@@ -1399,3 +1439,4 @@ mod tests {
         assert_eq!(ids(giant), vec!["company:huawei".to_string()]);
     }
 }
+

@@ -898,6 +898,12 @@ fn context_entities(
     let n = toks.len();
     let mut i = 0;
     while i < n {
+        // Most tokens: not a word, or a word opening with a lower-case ASCII letter, which is
+        // neither a capitalised word nor an acronym.
+        if toks[i].kind != TokenKind::Word || text.as_bytes()[toks[i].start].is_ascii_lowercase() {
+            i += 1;
+            continue;
+        }
         let acronym_start = toks[i].kind == TokenKind::Word
             && crate::gazetteer::matcher::is_acronym(toks[i].text(text))
             && toks[i].text(text).len() >= 2

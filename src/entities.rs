@@ -168,6 +168,46 @@ fn is_title(w: &str) -> bool {
     word_set(&S, TITLES).contains(w)
 }
 
+fn is_stop_lead(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, STOP_LEAD).contains(w)
+}
+
+fn is_company_head(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, COMPANY_HEADS).contains(w)
+}
+
+fn is_org_head(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, ORG_HEADS).contains(w)
+}
+
+fn is_place_head(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, PLACE_HEADS).contains(w)
+}
+
+fn is_particle(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, PARTICLES).contains(w)
+}
+
+fn is_strong_title(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, STRONG_TITLES).contains(w)
+}
+
+fn is_reporting(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, REPORTING).contains(w)
+}
+
+fn is_person_noun(w: &str) -> bool {
+    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    word_set(&S, PERSON_NOUNS).contains(w)
+}
+
 const NOT_NAME: &[&str] = &[
     "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "He", "She", "They", "We", "I", "You",
     "His", "Her", "Their", "Our", "My", "In", "On", "At", "For", "From", "With", "By", "Of", "To", "And",
@@ -215,9 +255,9 @@ fn is_cap_word(w: &str) -> bool {
         Some(c) if c.is_uppercase() => {}
         _ => return false,
     }
-    let rest: Vec<char> = cs.collect();
     // "McDonald", "O'Neill" ok; ALL-CAPS words (acronyms) are not name parts.
-    !rest.is_empty() && rest.iter().any(|c| c.is_lowercase()) && rest.iter().all(|c| c.is_alphabetic() || *c == '\'' || *c == '’' || *c == '-')
+    let rest = cs.as_str();
+    !rest.is_empty() && rest.chars().any(|c| c.is_lowercase()) && rest.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '’' || c == '-')
 }
 
 /// A deterministic id slug: lower-case ASCII letters and digits joined by `-`.
@@ -622,7 +662,7 @@ fn drop_person_surnames(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmenta
         // a one-word company name in title case is a surname.
         let sentence_start = p == 0 || matches!(tokens[p - 1].text(txt), "." | "\"" | "“" | ":" | "?" | "!");
         let person_before = gaz.is_first_name(pw)
-            || (STRONG_TITLES.contains(&pw) && is_title_case(surname))
+            || (is_strong_title(pw) && is_title_case(surname))
             || (is_title_case(surname)
                 && is_title_case(pw)
                 && !is_not_name(pw)
@@ -684,7 +724,7 @@ fn drop_non_names(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, 
         // A name particle opening a person's name ("Van Nistelrooy", "De Villiers") is not
         // the town or company of that one word.
         if c.last_token == c.first_token + 1
-            && PARTICLES.contains(&txt[c.start..c.end].to_lowercase().as_str())
+            && is_particle(&txt[c.start..c.end].to_lowercase())
             && c.last_token < tokens.len()
             && &txt[tokens[c.first_token].end..tokens[c.last_token].start] == " "
             && is_title_case(word(c.last_token))
@@ -985,7 +1025,7 @@ fn capitalised_run(text: &str, toks: &[crate::segment::Token], i: usize, field: 
             j += 2;
             continue;
         }
-        if PARTICLES.contains(&w) && j + 1 < n {
+        if is_particle(w) && j + 1 < n {
             // "da Silva", "al-Malki"
             if gap(j + 1) == " " && cap(j + 1) {
                 j += 2;
@@ -1022,6 +1062,12 @@ fn context_entities(
     let n = toks.len();
     let mut i = 0;
     while i < n {
+        // Most tokens: not a word, or a word opening with a lower-case ASCII letter, which is
+        // neither a capitalised word nor an acronym.
+        if toks[i].kind != TokenKind::Word || text.as_bytes()[toks[i].start].is_ascii_lowercase() {
+            i += 1;
+            continue;
+        }
         let acronym_start = toks[i].kind == TokenKind::Word
             && crate::gazetteer::matcher::is_acronym(toks[i].text(text))
             && toks[i].text(text).len() >= 2
@@ -1115,7 +1161,7 @@ fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: us
     let word = |k: usize| toks[k].text(text);
     // The head is the last word of the run, or of its first part before "of".
     let mut a = i;
-    while a < run_end && (STOP_LEAD.contains(&word(a))) {
+    while a < run_end && (is_stop_lead(word(a))) {
         a += 1;
     }
     if a >= run_end {
@@ -1128,11 +1174,11 @@ fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: us
     let manager = head == "Management"
         && run_end - a >= 3
         && matches!(word(run_end - 2), "Asset" | "Fund" | "Investment" | "Capital" | "Wealth" | "Portfolio" | "Property");
-    let kind = if COMPANY_HEADS.contains(&head) || manager {
+    let kind = if is_company_head(head) || manager {
         EntityType::Company
-    } else if ORG_HEADS.contains(&head) {
+    } else if is_org_head(head) {
         EntityType::Organization
-    } else if PLACE_HEADS.contains(&head) || center {
+    } else if is_place_head(head) || center {
         EntityType::Location
     } else {
         return None;
@@ -1180,7 +1226,7 @@ const STOP_LEAD: &[&str] = &[
 /// Chicoine"); one word is a name only after a strong title ("President Bush").
 fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: usize, run_end: usize) -> Option<(usize, usize)> {
     let word = |k: usize| toks[k].text(text);
-    let is_name_word = |k: usize| toks[k].kind == TokenKind::Word && !PARTICLES.contains(&word(k)) && word(k).len() > 1;
+    let is_name_word = |k: usize| toks[k].kind == TokenKind::Word && !is_particle(word(k)) && word(k).len() > 1;
     // Start after the last title or non-name word of the run.
     let mut a = i;
     let mut titled = false;
@@ -1209,7 +1255,7 @@ fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: u
         // The title is in the run, or right before it on the same line ("Mr. Kvasov").
         let prev = a.checked_sub(1).filter(|&p| p >= i || (p + 1 == i && matches!(&text[toks[p].end..toks[i].start], " " | "")));
         let strong = prev.is_some_and(|p| {
-            STRONG_TITLES.contains(&word(p))
+            is_strong_title(word(p))
                 || (word(p) == "." && p >= 1 && toks[p - 1].end == toks[p].start && matches!(word(p - 1), "Mr" | "Mrs" | "Ms" | "Dr" | "Prof" | "Sen" | "Rep" | "Gov" | "Gen"))
         });
         let w = word(a);
@@ -1240,21 +1286,21 @@ fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], 
         }
     }
     // Reporting verb after ("Alan Fan said") or before ("said Alan Fan").
-    if b < toks.len() && REPORTING.contains(&word(b)) {
+    if b < toks.len() && is_reporting(word(b)) {
         return true;
     }
-    if b + 1 < toks.len() && word(b) == "," && (REPORTING.contains(&word(b + 1)) || matches!(word(b + 1), "who" | "chief" | "CEO" | "chairman" | "president" | "head" | "spokesman" | "spokeswoman" | "director")) {
+    if b + 1 < toks.len() && word(b) == "," && (is_reporting(word(b + 1)) || matches!(word(b + 1), "who" | "chief" | "CEO" | "chairman" | "president" | "head" | "spokesman" | "spokeswoman" | "director")) {
         return true;
     }
     // ", the chief executive of …", ", a Microsoft security manager": a title in the apposition.
-    if b + 1 < toks.len() && word(b) == "," && matches!(word(b + 1), "the" | "a" | "an") && (b + 2..(b + 7).min(toks.len())).any(|k| (is_title(word(k)) && word(k).chars().next().is_some_and(char::is_lowercase)) || PERSON_NOUNS.contains(&word(k))) {
+    if b + 1 < toks.len() && word(b) == "," && matches!(word(b + 1), "the" | "a" | "an") && (b + 2..(b + 7).min(toks.len())).any(|k| (is_title(word(k)) && word(k).chars().next().is_some_and(char::is_lowercase)) || is_person_noun(word(k))) {
         return true;
     }
     // ", an Indian." / ", a Briton,": a nationality noun alone in apposition.
     if b + 3 < toks.len() && word(b) == "," && matches!(word(b + 1), "a" | "an") && is_cap_word(word(b + 2)) && matches!(word(b + 3), "." | "," | ";") {
         return true;
     }
-    if a >= 1 && REPORTING.contains(&word(a - 1)) {
+    if a >= 1 && is_reporting(word(a - 1)) {
         return true;
     }
     // Apposition after a role: "the head of Huawei global IP, Alan Fan".
@@ -1307,7 +1353,7 @@ fn link_short_forms(
             let s = if m.field == Field::Title { title } else { text };
             let surface = &s[m.start..m.end];
             let Some((first, _)) = surface.split_once(' ') else { continue };
-            if !is_cap_word(first) || is_not_name(first) || STOP_LEAD.contains(&first) || is_title(first) || surnames.contains_key(first) {
+            if !is_cap_word(first) || is_not_name(first) || is_stop_lead(first) || is_title(first) || surnames.contains_key(first) {
                 continue;
             }
             firsts
@@ -1321,8 +1367,13 @@ fn link_short_forms(
         }
     }
     for (field, txt, sg) in [(Field::Title, title, title_seg), (Field::Text, text, seg)] {
+        if firsts.is_empty() && surnames.is_empty() {
+            break;
+        }
         for (ti, t) in sg.tokens.iter().enumerate() {
-            if t.kind != TokenKind::Word || overlaps(covered, field, t.start, t.end) {
+            // The cheap look-ups first: most words are neither a first word nor a surname, and
+            // `overlaps` scans every covered span.
+            if t.kind != TokenKind::Word || !(firsts.contains_key(t.text(txt)) || surnames.contains_key(t.text(txt))) || overlaps(covered, field, t.start, t.end) {
                 continue;
             }
             if let Some(Some(idx)) = firsts.get(t.text(txt)) {
@@ -1396,6 +1447,17 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
         }
     }
     refs.sort_by_key(|r| r.0);
+    // Anchors of one sentence, without scanning them all per reference: the name anchors
+    // (sorted by start, so by sentence) and the references pushed below (in order of start,
+    // so by sentence too) each hold a sentence's anchors in one contiguous run.
+    let base = anchors.len();
+    debug_assert!(anchors.windows(2).all(|w| w[0].sentence <= w[1].sentence));
+    let in_sentence = |anchors: &[Anchor], k: usize| -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+        let (named, pushed) = anchors.split_at(base);
+        let a = named.partition_point(|x| x.sentence < k)..named.partition_point(|x| x.sentence <= k);
+        let b = base + pushed.partition_point(|x| x.sentence < k)..base + pushed.partition_point(|x| x.sentence <= k);
+        (a, b)
+    };
     for (start, end, kind, count, country, auto, _plural) in refs {
         let si = sentence_of(seg, start);
         let ok = |e: usize| {
@@ -1418,14 +1480,16 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
             }
         } else {
             // Same sentence, before the reference: first company.
-            let same: Vec<usize> = anchors.iter().filter(|a| a.sentence == si && a.end <= start).flat_map(|a| a.entities.iter().copied()).filter(|&e| ok(e)).collect();
-            if let Some(&e) = same.first() {
+            let (a, b) = in_sentence(anchors, si);
+            let same = anchors[a].iter().chain(&anchors[b]).filter(|a| a.end <= start).flat_map(|a| a.entities.iter().copied()).find(|&e| ok(e));
+            if let Some(e) = same {
                 chosen.push(e);
             } else {
                 let lookback = if kind == AnchorKind::Pronoun { 2 } else { 6 };
                 for back in 1..=lookback.min(si) {
-                    let prev: Vec<usize> = anchors.iter().filter(|a| a.sentence == si - back).flat_map(|a| a.entities.iter().copied()).filter(|&e| ok(e)).collect();
-                    if let Some(&e) = prev.first() {
+                    let (a, b) = in_sentence(anchors, si - back);
+                    let prev = anchors[a].iter().chain(&anchors[b]).flat_map(|a| a.entities.iter().copied()).find(|&e| ok(e));
+                    if let Some(e) = prev {
                         chosen.push(e);
                         break;
                     }
@@ -1612,3 +1676,4 @@ mod tests {
         assert_eq!(ids(giant), vec!["company:huawei".to_string()]);
     }
 }
+

@@ -483,15 +483,16 @@ impl CharOffsets {
         if text.is_ascii() {
             return CharOffsets { map: None };
         }
-        let mut map = vec![0u32; text.len() + 1];
+        // Byte by byte: a byte that is not a UTF-8 continuation byte starts the next char.
+        let mut map = Vec::with_capacity(text.len() + 1);
         let mut c = 0u32;
-        for (b, ch) in text.char_indices() {
-            for k in 0..ch.len_utf8() {
-                map[b + k] = c;
+        for &b in text.as_bytes() {
+            if b & 0xC0 != 0x80 {
+                c += 1;
             }
-            c += 1;
+            map.push(c - 1);
         }
-        map[text.len()] = c;
+        map.push(c);
         CharOffsets { map: Some(map) }
     }
 

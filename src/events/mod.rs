@@ -321,9 +321,18 @@ impl EventEngine {
     pub fn extract(&self, article: &Article, an: &Analysis, quotes: &[Quote]) -> Vec<Event> {
         let published = article.published.as_deref().and_then(dates::parse_iso);
         let text = article.text.as_str();
-        let mut anchors = an.anchors.clone();
-        add_quote_pronouns(text, an, quotes, &mut anchors);
-        anchors.sort_by_key(|a| (a.start, a.end));
+        // The analysis' anchors, borrowed when no quote adds a pronoun and they are in order
+        // already (as `entities::analyze` leaves them): no copy of every anchor per article.
+        let mut extra = Vec::new();
+        add_quote_pronouns(text, an, quotes, &mut extra);
+        let anchors: std::borrow::Cow<[Anchor]> = if extra.is_empty() && an.anchors.is_sorted_by_key(|a| (a.start, a.end)) {
+            std::borrow::Cow::Borrowed(&an.anchors)
+        } else {
+            let mut all = an.anchors.clone();
+            all.append(&mut extra);
+            all.sort_by_key(|a| (a.start, a.end));
+            std::borrow::Cow::Owned(all)
+        };
         let mut events = Vec::new();
 
         // Which rules may fire in which sentence.
@@ -384,7 +393,8 @@ impl EventEngine {
         out: &mut Vec<Event>,
     ) {
         let sentence = &text[ss..se];
-        let groups = groups_of(text, anchors, an);
+        // Built on the first trigger match: most sentences reaching here match none.
+        let groups_cell: std::cell::OnceCell<Vec<Group>> = std::cell::OnceCell::new();
         for &ri in rule_ids {
             let rule = &self.rules[ri];
             // The trigger first: it fails far more often than `requires` (keywords are
@@ -399,9 +409,10 @@ impl EventEngine {
             if rule.excludes.as_ref().is_some_and(|r| r.is_match(sentence)) {
                 continue;
             }
+            let groups = groups_cell.get_or_init(|| groups_of(text, anchors, an));
             for m in triggers {
                 let (ts, te) = (ss + m.start(), ss + m.end());
-                if let Some(ev) = self.fill(rule, text, field, (ss, se), (ts, te), (anchors, prev), &groups, an, published) {
+                if let Some(ev) = self.fill(rule, text, field, (ss, se), (ts, te), (anchors, prev), groups, an, published) {
                     out.push(ev);
                 }
             }

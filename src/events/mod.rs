@@ -230,6 +230,12 @@ struct Group {
     possessive_only: bool,
 }
 
+/// Keywords match at the start of a word: "sue" in "sued" and "suing", not in "issue"; "end" in
+/// "ended", not in "spend".
+fn word_start(text: &str, at: usize) -> bool {
+    at == 0 || !text.as_bytes()[at - 1].is_ascii_alphanumeric()
+}
+
 /// Whether the arguments make a business event at all. People alone do not buy or sell
 /// companies ("X takes over from Y on the right wing", "to buy light bulbs") nor merge.
 fn plausible(ev_type: &str, args: &[Argument], an: &Analysis) -> bool {
@@ -338,7 +344,7 @@ impl EventEngine {
         // Which rules may fire in which sentence.
         let n = an.seg.sentences.len();
         let mut per_sentence: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for m in self.prefilter.find_overlapping_iter(text) {
+        for m in self.prefilter.find_overlapping_iter(text).filter(|m| word_start(text, m.start())) {
             let si = crate::entities::sentence_of(&an.seg, m.start());
             if si < n {
                 per_sentence[si].extend_from_slice(&self.keyword_rules[m.pattern().as_usize()]);
@@ -362,7 +368,7 @@ impl EventEngine {
 
         // The title, as one more sentence with its own name anchors.
         if let Some(title) = article.title.as_deref() {
-            let mut rules: Vec<usize> = self.prefilter.find_overlapping_iter(title).flat_map(|m| self.keyword_rules[m.pattern().as_usize()].iter().copied()).collect();
+            let mut rules: Vec<usize> = self.prefilter.find_overlapping_iter(title).filter(|m| word_start(title, m.start())).flat_map(|m| self.keyword_rules[m.pattern().as_usize()].iter().copied()).collect();
             rules.sort_unstable();
             rules.dedup();
             if !rules.is_empty() {
@@ -1046,6 +1052,15 @@ mod tests {
         assert_eq!(pm("Microsoft may be fined.", "fined").1, Modality::Hypothetical);
         assert_eq!(pm("Unions fear layoffs could follow.", "layoffs").1, Modality::Hypothetical);
         assert_eq!(pm("Sony said its sales may fall.", "sales may fall").1, Modality::Hypothetical);
+    }
+
+    #[test]
+    fn keywords_match_at_the_start_of_a_word() {
+        let text = "The issue ended.";
+        assert!(!word_start(text, text.find("sue").unwrap()));
+        assert!(word_start(text, text.find("end").unwrap()));
+        assert!(word_start(text, 0));
+        assert!(word_start("cross-licensing", 6));
     }
 
     #[test]

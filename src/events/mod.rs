@@ -168,7 +168,7 @@ fn passive_before() -> &'static Regex {
 
 fn negation() -> &'static Regex {
     static C: OnceLock<Regex> = OnceLock::new();
-    re(&C, r"(?i)(?:\bnot\b|\bnever\b|\bno longer\b|n't\b|n’t\b|\bdenied\b|\bdenies\b|\bdeny\b|\brefused to\b|\brefuses to\b|\bdeclined to\b|\bfailed to\b|\bwithout\b|\brather than\b|\binstead of\b|\bno\b)")
+    re(&C, r"(?i)(?:\bnot\b|\bnever\b|\bno longer\b|n't\b|n’t\b|\bdenied\b|\bdenies\b|\bdeny\b|\brefused to\b|\brefuses to\b|\bdeclined to\b|\bfailed to\b|\bwithout\b|\brather than\b|\binstead of\b|\bno\b|\b(?:banned|barred|prevented|blocked)\s+from\b)")
 }
 
 fn hypothetical() -> &'static Regex {
@@ -1069,6 +1069,7 @@ mod tests {
         assert_eq!(pm("Nokia denied it had signed a deal.", "signed").0, Polarity::Negative);
         assert_eq!(pm("Apple no longer pays royalties.", "pays").0, Polarity::Negative);
         assert_eq!(pm("Apple pays royalties.", "pays").0, Polarity::Positive);
+        assert_eq!(pm("Nokia has been barred from suing Apple.", "suing").0, Polarity::Negative);
     }
 
     #[test]

@@ -866,8 +866,17 @@ fn push_anchors<'a>(text: &str, anchors: impl Iterator<Item = &'a Anchor>, roles
         {
             continue;
         }
+        // A country naming where a business or a person is from ("the US firm", "a US TV
+        // network", "US insurance executives") qualifies them; it takes no part itself.
+        // Sanctions and tariffs on "Chinese firms" do target the country.
+        static ORIGIN_OF: OnceLock<Regex> = OnceLock::new();
+        let origin = !ev_type.starts_with("sanction") && !ev_type.starts_with("tariff") && re(
+            &ORIGIN_OF,
+            r"^\s+(?:[a-z][\w-]*\s+){0,2}?(?:firms?|compan(?:y|ies)|giants?|makers?|networks?|rappers?|singers?|stars?|executives?|carriers?|airlines?|retailers?|industry|investors?|consumers?|shoppers|insurers?|brokers?|brands?|chains?|operators?|manufacturers?|businesses|bosses|clients|customers)\b",
+        )
+        .is_match(tail_head(&text[a.end..], 80));
         for &e in &a.entities {
-            if glossed && matches!(an.entities[e].kind, EntityType::Country | EntityType::Location) {
+            if (glossed || origin) && matches!(an.entities[e].kind, EntityType::Country | EntityType::Location) {
                 continue;
             }
             // A news outlet cited as the source ("according to the Nikkei", "Reuters

@@ -126,3 +126,13 @@ fn people_alone_do_not_make_business_events() {
     let rec = extract("Investor Carl Rowe agreed to buy Ryanair for $4bn.", "2024-05-06");
     assert!(has_arg(&rec, "acquisition.announced", "acquired", "Ryanair"), "{}", rec["events"]);
 }
+
+#[test]
+fn a_country_naming_where_a_firm_is_from_is_no_argument() {
+    let rec = extract("Parents are suing US retail giant Walmart over a music CD.", "2024-05-06");
+    assert!(has_arg(&rec, "lawsuit.filed", "defendant", "Walmart"), "{}", rec["events"]);
+    assert!(!has_arg(&rec, "lawsuit.filed", "defendant", "United States"), "{}", rec["events"]);
+    // Sanctions on a country's firms do target the country.
+    let rec = extract("The United States imposed sanctions on Chinese firms.", "2024-05-06");
+    assert!(has_arg(&rec, "sanction.imposed", "target", "China"), "{}", rec["events"]);
+}

@@ -158,54 +158,27 @@ fn word_set(cell: &'static OnceLock<rustc_hash::FxHashSet<&'static str>>, words:
     cell.get_or_init(|| words.iter().copied().collect())
 }
 
-fn is_not_name(w: &str) -> bool {
-    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
-    word_set(&S, NOT_NAME).contains(w)
+/// `fn NAME(w: &str) -> bool`: whether `w` is in the word list `LIST`, through a set built once.
+macro_rules! word_list_lookup {
+    ($($name:ident => $list:ident),* $(,)?) => {$(
+        fn $name(w: &str) -> bool {
+            static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+            word_set(&S, $list).contains(w)
+        }
+    )*};
 }
 
-fn is_title(w: &str) -> bool {
-    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
-    word_set(&S, TITLES).contains(w)
-}
-
-fn is_stop_lead(w: &str) -> bool {
-    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
-    word_set(&S, STOP_LEAD).contains(w)
-}
-
-fn is_company_head(w: &str) -> bool {
-    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
-    word_set(&S, COMPANY_HEADS).contains(w)
-}
-
-fn is_org_head(w: &str) -> bool {
-    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
-    word_set(&S, ORG_HEADS).contains(w)
-}
-
-fn is_place_head(w: &str) -> bool {
-    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
-    word_set(&S, PLACE_HEADS).contains(w)
-}
-
-fn is_particle(w: &str) -> bool {
-    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
-    word_set(&S, PARTICLES).contains(w)
-}
-
-fn is_strong_title(w: &str) -> bool {
-    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
-    word_set(&S, STRONG_TITLES).contains(w)
-}
-
-fn is_reporting(w: &str) -> bool {
-    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
-    word_set(&S, REPORTING).contains(w)
-}
-
-fn is_person_noun(w: &str) -> bool {
-    static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
-    word_set(&S, PERSON_NOUNS).contains(w)
+word_list_lookup! {
+    is_not_name => NOT_NAME,
+    is_title => TITLES,
+    is_stop_lead => STOP_LEAD,
+    is_company_head => COMPANY_HEADS,
+    is_org_head => ORG_HEADS,
+    is_place_head => PLACE_HEADS,
+    is_particle => PARTICLES,
+    is_strong_title => STRONG_TITLES,
+    is_reporting => REPORTING,
+    is_person_noun => PERSON_NOUNS,
 }
 
 const NOT_NAME: &[&str] = &[
@@ -461,20 +434,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
                 continue;
             }
         }
-        let idx = *by_entry.entry(best).or_insert_with(|| {
-            entities.push(DocEntity {
-                entry: Some(best),
-                id: entry.id.clone(),
-                name: entry.name.clone(),
-                kind: entry.kind,
-                subtype: entry.subtype.as_deref().map(str::to_string),
-                country: entry.country.as_deref().map(str::to_string),
-                parent: entry.parent.as_deref().map(str::to_string),
-                mentions: Vec::new(),
-            });
-            by_id.insert(entry.id.clone(), entities.len() - 1);
-            entities.len() - 1
-        });
+        let idx = linked_entity(gaz, best, &mut entities, &mut by_entry, &mut by_id);
         let mform = if form == Form::Demonym { MentionForm::Demonym } else { MentionForm::Name };
         entities[idx].mentions.push(Mention { field: c.field, start, end, form: mform });
         covered.push((c.field, c.start, c.end));
@@ -484,21 +444,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
         if matches!(entry.kind, EntityType::Government | EntityType::Organization) {
             let txt = if c.field == Field::Title { title } else { text };
             if let Some((ci, cs, ce)) = nested_country(gaz, entry, txt, start, end) {
-                let cidx = *by_entry.entry(ci).or_insert_with(|| {
-                    let ce_entry = gaz.entry(ci);
-                    entities.push(DocEntity {
-                        entry: Some(ci),
-                        id: ce_entry.id.clone(),
-                        name: ce_entry.name.clone(),
-                        kind: ce_entry.kind,
-                        subtype: ce_entry.subtype.as_deref().map(str::to_string),
-                        country: ce_entry.country.as_deref().map(str::to_string),
-                        parent: ce_entry.parent.as_deref().map(str::to_string),
-                        mentions: Vec::new(),
-                    });
-                    by_id.insert(ce_entry.id.clone(), entities.len() - 1);
-                    entities.len() - 1
-                });
+                let cidx = linked_entity(gaz, ci, &mut entities, &mut by_entry, &mut by_id);
                 entities[cidx].mentions.push(Mention { field: c.field, start: cs, end: ce, form: MentionForm::Name });
             }
         }
@@ -642,25 +588,31 @@ pub fn sentence_of(seg: &Segmentation, pos: usize) -> usize {
 /// A one-word gazetteer match right after a capitalised first name is that person's surname
 /// ("Fritz Henderson", "Stephen Toulouse", "Ratan Tata"): the match is dropped there, and
 /// elsewhere too when nothing longer in the article names its entry (or it is a place).
+/// Whether token `p` opens a sentence or a quotation (first token, or after `.`, `:`, a quote…).
+fn opens_sentence(tokens: &[crate::segment::Token], text: &str, p: usize) -> bool {
+    p == 0 || matches!(tokens[p - 1].text(text), "." | "\"" | "“" | ":" | "?" | "!")
+}
+
+/// Whether token `k` of `field` lies inside a gazetteer candidate.
+fn in_candidate(cands: &[Candidate], field: Field, k: usize) -> bool {
+    cands.iter().any(|o| o.field == field && o.first_token <= k && k < o.last_token)
+}
+
 fn drop_person_surnames(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, title_seg: &Segmentation, cands: &mut Vec<Candidate>) {
     let mut surnames: Vec<String> = Vec::new();
     let mut drop = vec![false; cands.len()];
-    let in_cand = |field: Field, k: usize| cands.iter().any(|o| o.field == field && o.first_token <= k && k < o.last_token);
     for (ci, c) in cands.iter().enumerate() {
-        if c.last_token != c.first_token + 1 {
+        if c.last_token != c.first_token + 1 || c.first_token == 0 {
             continue;
         }
         let (tokens, txt) = if c.field == Field::Title { (&title_seg.tokens, title) } else { (&seg.tokens, text) };
         let surname = tokens[c.first_token].text(txt);
-        if c.first_token == 0 {
-            continue;
-        }
         let p = c.first_token - 1;
         let pw = tokens[p].text(txt);
         // After a given name ("Mary Barra"), after a title ("Sir Clive Woodward", "Mr Moody")
         // or after another capitalised word that is no ordinary word ("Alastair Campbell"),
         // a one-word company name in title case is a surname.
-        let sentence_start = p == 0 || matches!(tokens[p - 1].text(txt), "." | "\"" | "“" | ":" | "?" | "!");
+        let sentence_start = opens_sentence(tokens, txt, p);
         let person_before = gaz.is_first_name(pw)
             || (is_strong_title(pw) && is_title_case(surname))
             || (is_title_case(surname)
@@ -673,7 +625,7 @@ fn drop_person_surnames(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmenta
         if tokens[p].kind == TokenKind::Word
             && is_cap_word(pw)
             && is_cap_word(surname)
-            && !in_cand(c.field, p)
+            && !in_candidate(cands, c.field, p)
             && person_before
             && &txt[tokens[p].end..tokens[c.first_token].start] == " "
             && !c.targets.iter().any(|t| gaz.entry(t.0).kind == EntityType::Country)
@@ -741,8 +693,8 @@ fn drop_non_names(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, 
                 && pw.chars().any(char::is_uppercase)
                 && !is_not_name(pw)
                 && !is_title(pw)
-                && !cands.iter().any(|o| o.field == c.field && o.first_token <= p && p < o.last_token);
-            let sentence_start = p == 0 || matches!(word(p - 1), "." | "\"" | "“" | ":" | "?" | "!");
+                && !in_candidate(cands, c.field, p);
+            let sentence_start = opens_sentence(tokens, txt, p);
             if glued && proper && !(sentence_start && is_cap_word(pw) && !pw.chars().skip(1).any(char::is_uppercase)) {
                 keep[ci] = false;
                 continue;
@@ -954,6 +906,25 @@ fn extend_legal(text: &str, tokens: &[crate::segment::Token], first: usize, last
 
 fn overlaps(covered: &[(Field, usize, usize)], field: Field, s: usize, e: usize) -> bool {
     covered.iter().any(|&(f, a, b)| f == field && a < e && s < b)
+}
+
+/// The document entity of gazetteer entry `e`, created on its first mention.
+fn linked_entity(gaz: &Gazetteer, e: u32, entities: &mut Vec<DocEntity>, by_entry: &mut FxHashMap<u32, usize>, by_id: &mut FxHashMap<String, usize>) -> usize {
+    *by_entry.entry(e).or_insert_with(|| {
+        let entry = gaz.entry(e);
+        entities.push(DocEntity {
+            entry: Some(e),
+            id: entry.id.clone(),
+            name: entry.name.clone(),
+            kind: entry.kind,
+            subtype: entry.subtype.as_deref().map(str::to_string),
+            country: entry.country.as_deref().map(str::to_string),
+            parent: entry.parent.as_deref().map(str::to_string),
+            mentions: Vec::new(),
+        });
+        by_id.insert(entry.id.clone(), entities.len() - 1);
+        entities.len() - 1
+    })
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -870,7 +870,8 @@ fn push_anchors<'a>(text: &str, anchors: impl Iterator<Item = &'a Anchor>, roles
         // network", "US insurance executives") qualifies them; it takes no part itself.
         // Sanctions and tariffs on "Chinese firms" do target the country.
         static ORIGIN_OF: OnceLock<Regex> = OnceLock::new();
-        let origin = !ev_type.starts_with("sanction") && !ev_type.starts_with("tariff") && re(
+        let place = a.entities.iter().any(|&e| matches!(an.entities[e].kind, EntityType::Country | EntityType::Location));
+        let origin = place && !ev_type.starts_with("sanction") && !ev_type.starts_with("tariff") && re(
             &ORIGIN_OF,
             r"^\s+(?:[a-z][\w-]*\s+){0,2}?(?:firms?|compan(?:y|ies)|giants?|makers?|networks?|rappers?|singers?|stars?|executives?|carriers?|airlines?|retailers?|industry|investors?|consumers?|shoppers|insurers?|brokers?|brands?|chains?|operators?|manufacturers?|businesses|bosses|clients|customers)\b",
         )

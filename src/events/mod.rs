@@ -405,14 +405,16 @@ impl EventEngine {
             let rule = &self.rules[ri];
             // The trigger first: it fails far more often than `requires` (keywords are
             // substrings), so most sentences cost one regex pass per rule, not two.
-            let mut triggers = rule.trigger.find_iter(sentence).peekable();
+            // Rule patterns run over bytes (`rules::compile`); a match that would cut a
+            // character in two is no trigger.
+            let mut triggers = rule.trigger.find_iter(sentence.as_bytes()).filter(|m| sentence.is_char_boundary(m.start()) && sentence.is_char_boundary(m.end())).peekable();
             if triggers.peek().is_none() {
                 continue;
             }
-            if rule.requires.as_ref().is_some_and(|r| !r.is_match(sentence)) {
+            if rule.requires.as_ref().is_some_and(|r| !r.is_match(sentence.as_bytes())) {
                 continue;
             }
-            if rule.excludes.as_ref().is_some_and(|r| r.is_match(sentence)) {
+            if rule.excludes.as_ref().is_some_and(|r| r.is_match(sentence.as_bytes())) {
                 continue;
             }
             let groups = groups_cell.get_or_init(|| groups_of(text, anchors, an));
@@ -584,7 +586,7 @@ impl EventEngine {
             let window_end = if slot == "by" { right.max(te) } else { right };
             // From the trigger's start: a trigger may end with its preposition ("tariffs on").
             let hay = &text[ts.min(window_end)..window_end];
-            let mut pms = prep.find_iter(hay);
+            let mut pms = prep.find_iter(hay.as_bytes());
             let Some(mut pm) = pms.next() else { continue };
             // "agreed to pay a fine to the US government": an infinitive "to" gives way to a
             // later prepositional one.

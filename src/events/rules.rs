@@ -1,7 +1,7 @@
 //! Event rule files: TOML, loaded and validated at start-up (format: `rules/README.md`).
 
 use crate::error::{ConfigError, Problem};
-use regex::Regex;
+use regex::bytes::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -145,14 +145,16 @@ fn line_of(content: &str, offset: usize) -> usize {
     content[..offset.min(content.len())].bytes().filter(|&b| b == b'\n').count() + 1
 }
 
-/// Compiles a rule pattern, case-insensitive. Rule patterns describe English words, so `\w`,
-/// `\b` and case folding are ASCII-only where the pattern allows it: Unicode classes make the
-/// lazy DFA many times larger (bounded repeats of `\w` multiply it), and its construction
-/// dominated the event stage. A pattern that needs Unicode mode (e.g. uses `.`, which could
-/// otherwise match invalid UTF-8) keeps it.
+/// Compiles a rule pattern, case-insensitive and ASCII-only, searched over a sentence's bytes.
+/// Rule patterns describe English words: in ASCII mode `\w`, `\b` and case folding cover
+/// them, and `\S` is any byte but ASCII white space, so a non-ASCII character still counts as
+/// part of a word token ("Nestlé's"). Unicode mode made the lazy DFAs many times larger, and
+/// its word boundary cannot be searched by a DFA at all once the text holds a non-ASCII byte
+/// (a slower engine takes over): the trigger searches were most of the event stage. A pattern
+/// that needs Unicode mode (a class of non-ASCII characters) keeps it.
 fn compile(pattern: &str) -> Result<Regex, String> {
     let build = |unicode: bool| {
-        regex::RegexBuilder::new(pattern).case_insensitive(true).unicode(unicode).size_limit(1 << 22).build()
+        regex::bytes::RegexBuilder::new(pattern).case_insensitive(true).unicode(unicode).size_limit(1 << 22).build()
     };
     build(false).or_else(|_| build(true)).map_err(|e| e.to_string())
 }

@@ -1,7 +1,7 @@
 //! Event rule files: TOML, loaded and validated at start-up (format: `rules/README.md`).
 
 use crate::error::{ConfigError, Problem};
-use regex::bytes::Regex;
+use regex_automata::meta::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -152,9 +152,15 @@ fn line_of(content: &str, offset: usize) -> usize {
 /// its word boundary cannot be searched by a DFA at all once the text holds a non-ASCII byte
 /// (a slower engine takes over): the trigger searches were most of the event stage. A pattern
 /// that needs Unicode mode (a class of non-ASCII characters) keeps it.
+///
+/// No literal pre-filter: the keyword scan has already chosen the sentence, and extracting
+/// literals from the rules' large alternations was most of gazette's start-up.
 fn compile(pattern: &str) -> Result<Regex, String> {
     let build = |unicode: bool| {
-        regex::bytes::RegexBuilder::new(pattern).case_insensitive(true).unicode(unicode).size_limit(1 << 22).build()
+        Regex::builder()
+            .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true).unicode(unicode).utf8(false))
+            .configure(Regex::config().auto_prefilter(false).dfa(false).utf8_empty(false).nfa_size_limit(Some(1 << 22)))
+            .build(pattern)
     };
     build(false).or_else(|_| build(true)).map_err(|e| e.to_string())
 }

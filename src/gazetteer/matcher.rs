@@ -86,6 +86,22 @@ impl std::hash::Hash for ShortKey {
     }
 }
 
+/// Up to 8 bytes as a little-endian word, read as at most two overlapping loads: copying them
+/// into a zeroed stack buffer first costs a store-to-load stall on every token looked up.
+fn le_bytes(b: &[u8]) -> u64 {
+    let n = b.len();
+    let u16_at = |i: usize| u16::from_le_bytes([b[i], b[i + 1]]) as u64;
+    let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]) as u64;
+    match n {
+        0 => 0,
+        1 => b[0] as u64,
+        // Bytes [0, k) and [n - k, n) cover the n < 2k bytes; where they overlap they agree.
+        2..=3 => u16_at(0) | u16_at(n - 2) << (8 * (n - 2)),
+        4..=7 => u32_at(0) | u32_at(n - 4) << (8 * (n - 4)),
+        _ => u32_at(0) | u32_at(4) << 32,
+    }
+}
+
 /// The name vocabulary: normalised token → id. Tokens of up to 15 bytes (nearly all) are
 /// keyed inline, longer ones by their text.
 #[derive(Debug, Default, Clone)]
@@ -95,16 +111,14 @@ struct Vocab {
 }
 
 impl Vocab {
+    /// The bytes of `s` (at most 15) in two little-endian words, its length in the top byte.
     fn short_key(s: &str) -> Option<ShortKey> {
         let b = s.as_bytes();
-        if b.len() > 15 {
-            return None;
+        match b.len() {
+            0..=7 => Some(ShortKey(le_bytes(b), (b.len() as u64) << 56)),
+            8..=15 => Some(ShortKey(le_bytes(&b[..8]), le_bytes(&b[8..]) | (b.len() as u64) << 56)),
+            _ => None,
         }
-        let mut k = [0u8; 16];
-        k[..b.len()].copy_from_slice(b);
-        k[15] = b.len() as u8;
-        let (lo, hi) = k.split_at(8);
-        Some(ShortKey(u64::from_le_bytes(lo.try_into().unwrap_or_default()), u64::from_le_bytes(hi.try_into().unwrap_or_default())))
     }
 
     fn get(&self, s: &str) -> Option<u32> {
@@ -137,7 +151,31 @@ impl Vocab {
         self.short.shrink_to_fit();
         self.long.shrink_to_fit();
     }
+
+    /// The tokens whose id `keep` accepts, with the same ids.
+    fn subset(&self, keep: impl Fn(u32) -> bool) -> Vocab {
+        Vocab {
+            short: self.short.iter().filter(|e| keep(*e.1)).map(|(k, &id)| (*k, id)).collect(),
+            long: self.long.iter().filter(|e| keep(*e.1)).map(|(k, &id)| (k.clone(), id)).collect(),
+        }
+    }
+
+    /// The id of a token of text (normalised first unless it is its own normal form), or
+    /// [`NO_ID`].
+    fn id_of(&self, word: &str, buf: &mut String) -> u32 {
+        // Lower-case ASCII without dots is its own normal form: look it up as is.
+        if word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'.') {
+            return self.get(word).unwrap_or(NO_ID);
+        }
+        normalize_token(word, buf);
+        self.get(buf).unwrap_or(NO_ID)
+    }
 }
+
+/// Token id of a token in no name.
+const NO_ID: u32 = u32::MAX;
+/// Token id of a lower-case word that starts no name: looked up only if a walk reaches it.
+const LATER: u32 = u32::MAX - 1;
 
 /// Builds a [`Matcher`].
 #[derive(Debug, Default)]
@@ -157,6 +195,10 @@ pub struct MatcherBuilder {
 #[derive(Debug, Default, Clone)]
 pub struct Matcher {
     vocab: Vocab,
+    /// The tokens that start a name even when written in lower case ("eBay" under a Cased
+    /// alias, lower-case acronyms): most words of running text are lower-case and start no
+    /// name, so [`Matcher::token_ids`] looks them up in this small table only.
+    lower_start: Vocab,
     /// Per token id: the root's child along that token, or `u32::MAX`.
     root: Vec<u32>,
     /// Children of node `n` are the nodes `child_start[n]..child_start[n + 1]`.
@@ -272,6 +314,16 @@ pub fn is_acronym(alias: &str) -> bool {
         }
     }
     letters > 0
+}
+
+/// Can `t` match with its first token written in lower case? Under `Cased`, when that alias
+/// token is not capitalised; under `Exact`, when it does not start with a capital.
+fn may_start_lower_case(t: &Target, patterns: &[Pattern]) -> bool {
+    let p = &patterns[t.pattern as usize];
+    match t.policy {
+        CasePolicy::Cased => p.caps & 1 == 0,
+        CasePolicy::Exact => !p.exact.first().and_then(|e| e.chars().next()).is_some_and(char::is_uppercase),
+    }
 }
 
 impl MatcherBuilder {
@@ -403,6 +455,7 @@ impl MatcherBuilder {
         let mut terminal = vec![u32::MAX; nodes];
         let mut targets: Vec<Target> = Vec::with_capacity(n);
         let mut target_off: Vec<u32> = Vec::new();
+        let mut starts_lower = vec![false; vocab.len()];
         for p in 0..n {
             let len = sform(p).len();
             if p == 0 || lcp[p] as usize != len || sform(p - 1).len() != len {
@@ -413,13 +466,17 @@ impl MatcherBuilder {
             let start = *target_off.last().unwrap_or(&0) as usize;
             if !targets[start..].iter().any(|x| x.entry == t.entry && x.policy == t.policy && x.form == t.form) {
                 targets.push(t);
+                if may_start_lower_case(&t, &patterns) {
+                    starts_lower[sform(p)[0] as usize] = true;
+                }
             }
         }
         target_off.push(targets.len() as u32);
         targets.shrink_to_fit();
         let mut vocab = vocab;
         vocab.shrink_to_fit();
-        Matcher { vocab, root, child_start, edge_token, terminal, targets, target_off, patterns, forms: n }
+        let lower_start = vocab.subset(|id| starts_lower[id as usize]);
+        Matcher { vocab, lower_start, root, child_start, edge_token, terminal, targets, target_off, patterns, forms: n }
     }
 }
 
@@ -443,22 +500,25 @@ impl Matcher {
         self.edge_token[a as usize..b as usize].binary_search(&tid).ok().map(|k| a + k as u32)
     }
 
-    /// The id of every token of `text` in the name vocabulary (`u32::MAX`: not in any name).
+    /// The id of every token of `text` in the name vocabulary, for [`Matcher::find`]. A token in
+    /// no name gets `u32::MAX`; a lower-case word that starts no name gets `u32::MAX - 1` and is
+    /// looked up only if a name reaches it.
     pub fn token_ids(&self, text: &str, tokens: &[Token]) -> Vec<u32> {
         let mut buf = String::new();
         tokens
             .iter()
             .map(|t| {
                 if !is_key_token(t, text) {
-                    return u32::MAX;
+                    return NO_ID;
                 }
                 let w = t.text(text);
-                // Lower-case ASCII without dots is its own normal form: look it up as is.
-                if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'.') {
-                    return self.vocab.get(w).unwrap_or(u32::MAX);
+                if w.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+                    return match self.lower_start.id_of(w, &mut buf) {
+                        NO_ID => LATER,
+                        id => id,
+                    };
                 }
-                normalize_token(w, &mut buf);
-                self.vocab.get(&buf).unwrap_or(u32::MAX)
+                self.vocab.id_of(w, &mut buf)
             })
             .collect()
     }
@@ -488,17 +548,19 @@ impl Matcher {
     pub fn find(&self, text: &str, tokens: &[Token], ids: &[u32], range: std::ops::Range<usize>, out: &mut Vec<Match>) {
         let mut i = range.start;
         let mut surface: Vec<usize> = Vec::with_capacity(8);
+        let mut buf = String::new();
         while i < range.end {
-            if ids[i] == u32::MAX {
+            if ids[i] == NO_ID || ids[i] == LATER {
                 i += 1;
                 continue;
             }
             let mut node = 0u32;
             let mut j = i;
+            let mut tid = ids[i];
             let mut best: Option<(usize, Vec<Target>)> = None;
             surface.clear();
             loop {
-                let Some(next) = self.step(node, ids[j]) else { break };
+                let Some(next) = self.step(node, tid) else { break };
                 node = next;
                 surface.push(j);
                 let slot = self.terminal[node as usize];
@@ -519,13 +581,14 @@ impl Matcher {
                 while k < range.end && is_skippable(&tokens[k], &tokens[k - 1], text) {
                     k += 1;
                 }
-                if k >= range.end || ids[k] == u32::MAX {
+                if k >= range.end || ids[k] == NO_ID {
                     break;
                 }
                 let gap = &text[tokens[k - 1].end..tokens[k].start];
                 if gap.contains('\n') || gap.len() > 3 {
                     break;
                 }
+                tid = if ids[k] == LATER { self.vocab.id_of(tokens[k].text(text), &mut buf) } else { ids[k] };
                 j = k;
             }
             if let Some((end, targets)) = best {
@@ -610,6 +673,33 @@ mod tests {
         ]);
         assert!(find(&m, "Abc, A and Internationalisierun AG").is_empty());
         assert_eq!(m.vocabulary_size(), 4);
+    }
+
+    #[test]
+    fn lower_case_words_start_only_lower_case_aliases_and_continue_any() {
+        let m = matcher(&[("eBay", 1), ("Bank of China", 2), ("Apple", 3), ("=iOS", 4), ("de Beers", 5)]);
+        assert_eq!(
+            find(&m, "ebay, bank of China, apple, iOS, ios, de Beers and Bank of China"),
+            vec![
+                ("ebay".to_string(), vec![1]),
+                ("iOS".to_string(), vec![4]),
+                ("de Beers".to_string(), vec![5]),
+                ("Bank of China".to_string(), vec![2])
+            ]
+        );
+    }
+
+    #[test]
+    fn short_keys_pack_every_length() {
+        for n in 0..=15 {
+            let s = &"abcdefghijklmnop"[..n];
+            let mut k = [0u8; 16];
+            k[..n].copy_from_slice(s.as_bytes());
+            k[15] = n as u8;
+            let want = ShortKey(u64::from_le_bytes(k[..8].try_into().unwrap()), u64::from_le_bytes(k[8..].try_into().unwrap()));
+            assert_eq!(Vocab::short_key(s), Some(want), "{s}");
+        }
+        assert_eq!(Vocab::short_key("abcdefghijklmnop"), None);
     }
 
     #[test]

@@ -124,12 +124,18 @@ fn find_dateline_anywhere_at_head(text: &str) -> Option<Dateline> {
 /// Tokenizes `text` (see the module docs).
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 5 + 1);
-    if text.is_ascii() {
-        tokenize_ascii(text.as_bytes(), 0, &mut out);
-    } else {
-        tokenize_mixed(text, &mut out);
-    }
+    tokenize_into(text, &mut out);
     out
+}
+
+/// Tokenizes `text` into `out`, cleared first: for callers tokenizing many short texts.
+pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
+    out.clear();
+    if text.is_ascii() {
+        tokenize_ascii(text.as_bytes(), 0, out);
+    } else {
+        tokenize_mixed(text, out);
+    }
 }
 
 /// Text with some non-ASCII characters: runs between ASCII whitespace go through the byte

@@ -15,6 +15,7 @@
 //! whole-word and walks are a few tokens long.
 
 use crate::segment::{tokenize_into, Token, TokenKind};
+use crate::swar;
 use rustc_hash::FxHashMap;
 
 /// How the surface form's case must agree with the alias.
@@ -96,9 +97,9 @@ fn le_bytes(b: &[u8]) -> u64 {
         0 => 0,
         1 => b[0] as u64,
         // Bytes [0, k) and [n - k, n) cover the n < 2k bytes; where they overlap they agree.
-        2..=3 => u16_at(0) | u16_at(n - 2) << (8 * (n - 2)),
-        4..=7 => u32_at(0) | u32_at(n - 4) << (8 * (n - 4)),
-        _ => u32_at(0) | u32_at(4) << 32,
+        2..=3 => u16_at(0) | (u16_at(n - 2) << (8 * (n - 2))),
+        4..=7 => u32_at(0) | (u32_at(n - 4) << (8 * (n - 4))),
+        _ => u32_at(0) | (u32_at(4) << 32),
     }
 }
 
@@ -116,7 +117,7 @@ impl Vocab {
         let b = s.as_bytes();
         match b.len() {
             0..=7 => Some(ShortKey(le_bytes(b), (b.len() as u64) << 56)),
-            8..=15 => Some(ShortKey(le_bytes(&b[..8]), le_bytes(&b[8..]) | (b.len() as u64) << 56)),
+            8..=15 => Some(ShortKey(le_bytes(&b[..8]), le_bytes(&b[8..]) | ((b.len() as u64) << 56))),
             _ => None,
         }
     }
@@ -160,15 +161,29 @@ impl Vocab {
         }
     }
 
-    /// The id of a token of text (normalised first unless it is its own normal form), or
-    /// [`NO_ID`].
-    fn id_of(&self, word: &str, buf: &mut String) -> u32 {
-        // Lower-case ASCII without dots is its own normal form: look it up as is.
-        if word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'.') {
-            return self.get(word).unwrap_or(NO_ID);
+    /// The key of `normalize_token(word)` when that is just the word in ASCII lower case (the
+    /// word is ASCII, without dots, at most 15 bytes: nearly every word of news text), built
+    /// in registers instead of a string.
+    fn ascii_word_key(word: &str) -> Option<ShortKey> {
+        let ShortKey(lo, hi) = Vocab::short_key(word)?;
+        let len = hi & (0xff << 56);
+        let hi = hi & !len;
+        if (lo | hi) & swar::splat(0x80) != 0 || swar::has_byte(lo, b'.') || swar::has_byte(hi, b'.') {
+            return None;
         }
-        normalize_token(word, buf);
-        self.get(buf).unwrap_or(NO_ID)
+        Some(ShortKey(swar::to_lower(lo), swar::to_lower(hi) | len))
+    }
+
+    /// The id of a token of text (normalised first), or [`NO_ID`].
+    fn id_of(&self, word: &str, buf: &mut String) -> u32 {
+        let id = match Vocab::ascii_word_key(word) {
+            Some(k) => self.short.get(&k).copied(),
+            None => {
+                normalize_token(word, buf);
+                self.get(buf)
+            }
+        };
+        id.unwrap_or(NO_ID)
     }
 }
 
@@ -710,6 +725,18 @@ mod tests {
             assert_eq!(Vocab::short_key(s), Some(want), "{s}");
         }
         assert_eq!(Vocab::short_key("abcdefghijklmnop"), None);
+    }
+
+    #[test]
+    fn ascii_word_keys_are_keys_of_the_normal_form() {
+        let mut buf = String::new();
+        for w in ["a", "US", "Huawei", "McDonald", "O'Neill", "3M", "AT&T", "Internationalis", "ABCDEFGHIJKLMNO", "x@[`{Z"] {
+            normalize_token(w, &mut buf);
+            assert_eq!(Vocab::ascii_word_key(w), Vocab::short_key(&buf), "{w}");
+        }
+        for w in ["U.S.", "Citroën", "Internationalisierung", "é"] {
+            assert_eq!(Vocab::ascii_word_key(w), None, "{w}");
+        }
     }
 
     #[test]

@@ -31,7 +31,8 @@ fn columns(line: &str) -> Result<[&str; COLUMNS.len()], usize> {
     let mut cols = [""; COLUMNS.len()];
     let mut n = 0;
     let mut start = 0;
-    for end in memchr::memchr_iter(b'\t', line.as_bytes()).chain(std::iter::once(line.len())) {
+    let tabs = line.bytes().enumerate().filter(|&(_, b)| b == b'\t').map(|(k, _)| k);
+    for end in tabs.chain(std::iter::once(line.len())) {
         if let Some(c) = cols.get_mut(n) {
             *c = &line[start..end];
         }

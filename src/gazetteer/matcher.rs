@@ -113,6 +113,7 @@ struct Vocab {
 
 impl Vocab {
     /// The bytes of `s` (at most 15) in two little-endian words, its length in the top byte.
+    #[inline] // Once per token looked up; not inlined, the key went through memory.
     fn short_key(s: &str) -> Option<ShortKey> {
         let b = s.as_bytes();
         match b.len() {

@@ -5,10 +5,12 @@
 //! is stored breadth-first: the children of a node are consecutive node ids, sorted by token,
 //! so a node costs three `u32`s (first child, token of its edge, terminal slot) and no hash
 //! table; the root's children are found through a table indexed by token id. Matching an
-//! article costs one vocabulary lookup per token (tokens absent from every name are rejected
-//! at once), one array read where a name may start and a binary search over a node's few
-//! children per further step, so throughput stays nearly flat as the gazetteer grows to
-//! millions of names. The builder only collects each surface form's token ids; `build` sorts
+//! article costs one vocabulary lookup per capitalised word (tokens absent from every name
+//! are rejected at once; lower-case words, which start names only under a few lower-case
+//! aliases, are checked against a small table of those and looked up in full only when a
+//! name's walk reaches them), one array read where a name may start and a binary search over
+//! a node's few children per further step, so throughput stays nearly flat as the gazetteer
+//! grows to millions of names. The builder only collects each surface form's token ids; `build` sorts
 //! the forms and lays the trie out level by level from the sorted list (no per-token hash
 //! probes into a table of every edge). This is Aho-Corasick's trie over a token alphabet, run
 //! leftmost-longest from each token; failure links are not needed because names are

@@ -37,6 +37,7 @@ pub mod input;
 pub mod output;
 pub mod render;
 pub mod segment;
+mod swar;
 
 pub use error::{ConfigError, Problem, RecordError};
 pub use gazetteer::Gazetteer;

@@ -25,6 +25,27 @@ fn list(s: &str) -> Vec<Box<str>> {
     s.split('|').map(str::trim).filter(|a| !a.is_empty()).map(Box::from).collect()
 }
 
+/// The tab-separated columns of a line, or how many there are when not exactly twelve. An
+/// array, not a `Vec`: one allocation less per line of a million-line file.
+fn columns(line: &str) -> Result<[&str; COLUMNS.len()], usize> {
+    let mut cols = [""; COLUMNS.len()];
+    let mut n = 0;
+    let mut start = 0;
+    let tabs = line.bytes().enumerate().filter(|&(_, b)| b == b'\t').map(|(k, _)| k);
+    for end in tabs.chain(std::iter::once(line.len())) {
+        if let Some(c) = cols.get_mut(n) {
+            *c = &line[start..end];
+        }
+        n += 1;
+        start = end + 1;
+    }
+    if n == COLUMNS.len() {
+        Ok(cols)
+    } else {
+        Err(n)
+    }
+}
+
 /// Parses one gazetteer file. Entries are appended to `entries`; problems to `problems`.
 pub fn parse_file(path: &str, content: &str, entries: &mut Vec<Entry>, problems: &mut Vec<Problem>) {
     let content = content.strip_prefix('\u{feff}').unwrap_or(content);
@@ -32,26 +53,29 @@ pub fn parse_file(path: &str, content: &str, entries: &mut Vec<Entry>, problems:
     let mut report = |line: usize, message: String| problems.push(Problem { path: path.to_string(), line, message });
     let path_arc: std::sync::Arc<str> = std::sync::Arc::from(path);
     // One entry per line at most: sized once, no doubling of a large vector.
-    entries.reserve(content.bytes().filter(|&b| b == b'\n').count() + 1);
+    entries.reserve(memchr::memchr_iter(b'\n', content.as_bytes()).count() + 1);
     for (idx, raw) in content.lines().enumerate() {
         let line_no = idx + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
-        let cols: Vec<&str> = line.split('\t').collect();
+        let cols = columns(line);
         if !header_seen {
             header_seen = true;
-            if cols != COLUMNS {
+            if cols != Ok(COLUMNS) {
                 report(line_no, format!("header must be the 12 tab-separated columns `{}`", COLUMNS.join(" ")));
                 return;
             }
             continue;
         }
-        if cols.len() != COLUMNS.len() {
-            report(line_no, format!("expected {} tab-separated columns, found {}", COLUMNS.len(), cols.len()));
-            continue;
-        }
+        let cols = match cols {
+            Ok(c) => c,
+            Err(n) => {
+                report(line_no, format!("expected {} tab-separated columns, found {n}", COLUMNS.len()));
+                continue;
+            }
+        };
         let id = cols[0].trim();
         if !valid_id(id) {
             report(line_no, format!("bad id `{id}`: expected `type:slug` with [a-z0-9.-] in the slug"));

@@ -5,16 +5,19 @@
 //! is stored breadth-first: the children of a node are consecutive node ids, sorted by token,
 //! so a node costs three `u32`s (first child, token of its edge, terminal slot) and no hash
 //! table; the root's children are found through a table indexed by token id. Matching an
-//! article costs one vocabulary lookup per token (tokens absent from every name are rejected
-//! at once), one array read where a name may start and a binary search over a node's few
-//! children per further step, so throughput stays nearly flat as the gazetteer grows to
-//! millions of names. The builder only collects each surface form's token ids; `build` sorts
+//! article costs one vocabulary lookup per capitalised word (tokens absent from every name
+//! are rejected at once; lower-case words, which start names only under a few lower-case
+//! aliases, are checked against a small table of those and looked up in full only when a
+//! name's walk reaches them), one array read where a name may start and a binary search over
+//! a node's few children per further step, so throughput stays nearly flat as the gazetteer
+//! grows to millions of names. The builder only collects each surface form's token ids; `build` sorts
 //! the forms and lays the trie out level by level from the sorted list (no per-token hash
 //! probes into a table of every edge). This is Aho-Corasick's trie over a token alphabet, run
 //! leftmost-longest from each token; failure links are not needed because names are
 //! whole-word and walks are a few tokens long.
 
-use crate::segment::{tokenize, Token, TokenKind};
+use crate::segment::{tokenize_into, Token, TokenKind};
+use crate::swar;
 use rustc_hash::FxHashMap;
 
 /// How the surface form's case must agree with the alias.
@@ -86,6 +89,22 @@ impl std::hash::Hash for ShortKey {
     }
 }
 
+/// Up to 8 bytes as a little-endian word, read as at most two overlapping loads: copying them
+/// into a zeroed stack buffer first costs a store-to-load stall on every token looked up.
+fn le_bytes(b: &[u8]) -> u64 {
+    let n = b.len();
+    let u16_at = |i: usize| u16::from_le_bytes([b[i], b[i + 1]]) as u64;
+    let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]) as u64;
+    match n {
+        0 => 0,
+        1 => b[0] as u64,
+        // Bytes [0, k) and [n - k, n) cover the n < 2k bytes; where they overlap they agree.
+        2..=3 => u16_at(0) | (u16_at(n - 2) << (8 * (n - 2))),
+        4..=7 => u32_at(0) | (u32_at(n - 4) << (8 * (n - 4))),
+        _ => u32_at(0) | (u32_at(4) << 32),
+    }
+}
+
 /// The name vocabulary: normalised token → id. Tokens of up to 15 bytes (nearly all) are
 /// keyed inline, longer ones by their text.
 #[derive(Debug, Default, Clone)]
@@ -95,16 +114,15 @@ struct Vocab {
 }
 
 impl Vocab {
+    /// The bytes of `s` (at most 15) in two little-endian words, its length in the top byte.
+    #[inline] // Once per token looked up; not inlined, the key went through memory.
     fn short_key(s: &str) -> Option<ShortKey> {
         let b = s.as_bytes();
-        if b.len() > 15 {
-            return None;
+        match b.len() {
+            0..=7 => Some(ShortKey(le_bytes(b), (b.len() as u64) << 56)),
+            8..=15 => Some(ShortKey(le_bytes(&b[..8]), le_bytes(&b[8..]) | ((b.len() as u64) << 56))),
+            _ => None,
         }
-        let mut k = [0u8; 16];
-        k[..b.len()].copy_from_slice(b);
-        k[15] = b.len() as u8;
-        let (lo, hi) = k.split_at(8);
-        Some(ShortKey(u64::from_le_bytes(lo.try_into().unwrap_or_default()), u64::from_le_bytes(hi.try_into().unwrap_or_default())))
     }
 
     fn get(&self, s: &str) -> Option<u32> {
@@ -137,7 +155,45 @@ impl Vocab {
         self.short.shrink_to_fit();
         self.long.shrink_to_fit();
     }
+
+    /// The tokens whose id `keep` accepts, with the same ids.
+    fn subset(&self, keep: impl Fn(u32) -> bool) -> Vocab {
+        Vocab {
+            short: self.short.iter().filter(|e| keep(*e.1)).map(|(k, &id)| (*k, id)).collect(),
+            long: self.long.iter().filter(|e| keep(*e.1)).map(|(k, &id)| (k.clone(), id)).collect(),
+        }
+    }
+
+    /// The key of `normalize_token(word)` when that is just the word in ASCII lower case (the
+    /// word is ASCII, without dots, at most 15 bytes: nearly every word of news text), built
+    /// in registers instead of a string.
+    fn ascii_word_key(word: &str) -> Option<ShortKey> {
+        let ShortKey(lo, hi) = Vocab::short_key(word)?;
+        let len = hi & (0xff << 56);
+        let hi = hi & !len;
+        if (lo | hi) & swar::splat(0x80) != 0 || swar::has_byte(lo, b'.') || swar::has_byte(hi, b'.') {
+            return None;
+        }
+        Some(ShortKey(swar::to_lower(lo), swar::to_lower(hi) | len))
+    }
+
+    /// The id of a token of text (normalised first), or [`NO_ID`].
+    fn id_of(&self, word: &str, buf: &mut String) -> u32 {
+        let id = match Vocab::ascii_word_key(word) {
+            Some(k) => self.short.get(&k).copied(),
+            None => {
+                normalize_token(word, buf);
+                self.get(buf)
+            }
+        };
+        id.unwrap_or(NO_ID)
+    }
 }
+
+/// Token id of a token in no name.
+const NO_ID: u32 = u32::MAX;
+/// Token id of a lower-case word that starts no name: looked up only if a walk reaches it.
+const LATER: u32 = u32::MAX - 1;
 
 /// Builds a [`Matcher`].
 #[derive(Debug, Default)]
@@ -151,12 +207,20 @@ pub struct MatcherBuilder {
     /// Distinct case patterns (a handful of `caps` masks and the few acronyms), interned.
     patterns: Vec<Pattern>,
     pattern_ids: FxHashMap<Pattern, u32>,
+    /// Scratch space reused by every `add`: three allocations per name cost a tenth of the
+    /// load of a million names.
+    tokens: Vec<Token>,
+    buf: String,
 }
 
 /// The compiled, immutable matcher.
 #[derive(Debug, Default, Clone)]
 pub struct Matcher {
     vocab: Vocab,
+    /// The tokens that start a name even when written in lower case ("eBay" under a Cased
+    /// alias, lower-case acronyms): most words of running text are lower-case and start no
+    /// name, so [`Matcher::token_ids`] looks them up in this small table only.
+    lower_start: Vocab,
     /// Per token id: the root's child along that token, or `u32::MAX`.
     root: Vec<u32>,
     /// Children of node `n` are the nodes `child_start[n]..child_start[n + 1]`.
@@ -274,6 +338,16 @@ pub fn is_acronym(alias: &str) -> bool {
     letters > 0
 }
 
+/// Can `t` match with its first token written in lower case? Under `Cased`, when that alias
+/// token is not capitalised; under `Exact`, when it does not start with a capital.
+fn may_start_lower_case(t: &Target, patterns: &[Pattern]) -> bool {
+    let p = &patterns[t.pattern as usize];
+    match t.policy {
+        CasePolicy::Cased => p.caps & 1 == 0,
+        CasePolicy::Exact => !p.exact.first().and_then(|e| e.chars().next()).is_some_and(char::is_uppercase),
+    }
+}
+
 impl MatcherBuilder {
     /// A new, empty builder.
     pub fn new() -> MatcherBuilder {
@@ -287,35 +361,42 @@ impl MatcherBuilder {
             Some(rest) => (true, rest),
             None => (false, alias),
         };
-        let toks = tokenize(alias);
-        let mut key_toks: Vec<&str> = toks.iter().filter(|t| is_key_token(t, alias)).map(|t| t.text(alias)).collect();
-        if key_toks.len() > 1 && key_toks[0].eq_ignore_ascii_case("the") {
+        let mut key_toks = std::mem::take(&mut self.tokens);
+        tokenize_into(alias, &mut key_toks);
+        key_toks.retain(|t| is_key_token(t, alias));
+        if key_toks.len() > 1 && key_toks[0].text(alias).eq_ignore_ascii_case("the") {
             key_toks.remove(0);
         }
-        if key_toks.is_empty() || key_toks.len() > 64 {
-            return false;
+        let added = !key_toks.is_empty() && key_toks.len() <= 64;
+        if added {
+            self.add_key(alias, &key_toks, exact_flag, entry, form, is_common);
         }
+        self.tokens = key_toks;
+        added
+    }
+
+    /// Adds a surface form given its name tokens (1 to 64).
+    fn add_key(&mut self, alias: &str, key_toks: &[Token], exact_flag: bool, entry: u32, form: Form, is_common: &dyn Fn(&str) -> bool) {
         let policy = if exact_flag || is_acronym(alias) { CasePolicy::Exact } else { CasePolicy::Cased };
         let mut caps = 0u64;
         for (k, t) in key_toks.iter().enumerate() {
-            if t.chars().next().is_some_and(char::is_uppercase) {
+            if t.text(alias).chars().next().is_some_and(char::is_uppercase) {
                 caps |= 1 << k;
             }
         }
-        let mut buf = String::new();
-        for t in &key_toks {
-            normalize_token(t, &mut buf);
-            let tid = self.vocab.intern(&buf);
+        for t in key_toks {
+            normalize_token(t.text(alias), &mut self.buf);
+            let tid = self.vocab.intern(&self.buf);
             self.seq.push(tid);
         }
         self.off.push(self.seq.len() as u32);
         let common = key_toks.len() == 1 && policy == CasePolicy::Cased && {
-            normalize_token(key_toks[0], &mut buf);
-            is_common(&buf)
+            normalize_token(key_toks[0].text(alias), &mut self.buf);
+            is_common(&self.buf)
         };
         let p = Pattern {
             caps,
-            exact: if policy == CasePolicy::Exact { key_toks.iter().map(|t| strip_dots(t)).collect() } else { Box::new([]) },
+            exact: if policy == CasePolicy::Exact { key_toks.iter().map(|t| strip_dots(t.text(alias))).collect() } else { Box::new([]) },
         };
         let pattern = match self.pattern_ids.get(&p) {
             Some(&id) => id,
@@ -327,13 +408,11 @@ impl MatcherBuilder {
             }
         };
         self.forms.push(Target { entry, form, policy, common, pattern });
-        true
     }
 
     /// Finishes building.
     pub fn build(self) -> Matcher {
-        let MatcherBuilder { vocab, seq, off, forms, patterns, pattern_ids } = self;
-        drop(pattern_ids);
+        let MatcherBuilder { vocab, seq, off, forms, patterns, .. } = self;
         let n = forms.len();
         let form = |f: u32| &seq[off[f as usize] as usize..off[f as usize + 1] as usize];
         // Forms in lexicographic order of their token ids (a prefix first), equal forms in
@@ -403,6 +482,7 @@ impl MatcherBuilder {
         let mut terminal = vec![u32::MAX; nodes];
         let mut targets: Vec<Target> = Vec::with_capacity(n);
         let mut target_off: Vec<u32> = Vec::new();
+        let mut starts_lower = vec![false; vocab.len()];
         for p in 0..n {
             let len = sform(p).len();
             if p == 0 || lcp[p] as usize != len || sform(p - 1).len() != len {
@@ -413,13 +493,17 @@ impl MatcherBuilder {
             let start = *target_off.last().unwrap_or(&0) as usize;
             if !targets[start..].iter().any(|x| x.entry == t.entry && x.policy == t.policy && x.form == t.form) {
                 targets.push(t);
+                if may_start_lower_case(&t, &patterns) {
+                    starts_lower[sform(p)[0] as usize] = true;
+                }
             }
         }
         target_off.push(targets.len() as u32);
         targets.shrink_to_fit();
         let mut vocab = vocab;
         vocab.shrink_to_fit();
-        Matcher { vocab, root, child_start, edge_token, terminal, targets, target_off, patterns, forms: n }
+        let lower_start = vocab.subset(|id| starts_lower[id as usize]);
+        Matcher { vocab, lower_start, root, child_start, edge_token, terminal, targets, target_off, patterns, forms: n }
     }
 }
 
@@ -443,22 +527,25 @@ impl Matcher {
         self.edge_token[a as usize..b as usize].binary_search(&tid).ok().map(|k| a + k as u32)
     }
 
-    /// The id of every token of `text` in the name vocabulary (`u32::MAX`: not in any name).
+    /// The id of every token of `text` in the name vocabulary, for [`Matcher::find`]. A token in
+    /// no name gets `u32::MAX`; a lower-case word that starts no name gets `u32::MAX - 1` and is
+    /// looked up only if a name reaches it.
     pub fn token_ids(&self, text: &str, tokens: &[Token]) -> Vec<u32> {
         let mut buf = String::new();
         tokens
             .iter()
             .map(|t| {
                 if !is_key_token(t, text) {
-                    return u32::MAX;
+                    return NO_ID;
                 }
                 let w = t.text(text);
-                // Lower-case ASCII without dots is its own normal form: look it up as is.
-                if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'.') {
-                    return self.vocab.get(w).unwrap_or(u32::MAX);
+                if w.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+                    return match self.lower_start.id_of(w, &mut buf) {
+                        NO_ID => LATER,
+                        id => id,
+                    };
                 }
-                normalize_token(w, &mut buf);
-                self.vocab.get(&buf).unwrap_or(u32::MAX)
+                self.vocab.id_of(w, &mut buf)
             })
             .collect()
     }
@@ -488,17 +575,19 @@ impl Matcher {
     pub fn find(&self, text: &str, tokens: &[Token], ids: &[u32], range: std::ops::Range<usize>, out: &mut Vec<Match>) {
         let mut i = range.start;
         let mut surface: Vec<usize> = Vec::with_capacity(8);
+        let mut buf = String::new();
         while i < range.end {
-            if ids[i] == u32::MAX {
+            if ids[i] == NO_ID || ids[i] == LATER {
                 i += 1;
                 continue;
             }
             let mut node = 0u32;
             let mut j = i;
+            let mut tid = ids[i];
             let mut best: Option<(usize, Vec<Target>)> = None;
             surface.clear();
             loop {
-                let Some(next) = self.step(node, ids[j]) else { break };
+                let Some(next) = self.step(node, tid) else { break };
                 node = next;
                 surface.push(j);
                 let slot = self.terminal[node as usize];
@@ -519,13 +608,14 @@ impl Matcher {
                 while k < range.end && is_skippable(&tokens[k], &tokens[k - 1], text) {
                     k += 1;
                 }
-                if k >= range.end || ids[k] == u32::MAX {
+                if k >= range.end || ids[k] == NO_ID {
                     break;
                 }
                 let gap = &text[tokens[k - 1].end..tokens[k].start];
                 if gap.contains('\n') || gap.len() > 3 {
                     break;
                 }
+                tid = if ids[k] == LATER { self.vocab.id_of(tokens[k].text(text), &mut buf) } else { ids[k] };
                 j = k;
             }
             if let Some((end, targets)) = best {
@@ -541,6 +631,7 @@ impl Matcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::segment::tokenize;
 
     fn matcher(names: &[(&str, u32)]) -> Matcher {
         let mut b = MatcherBuilder::new();
@@ -610,6 +701,45 @@ mod tests {
         ]);
         assert!(find(&m, "Abc, A and Internationalisierun AG").is_empty());
         assert_eq!(m.vocabulary_size(), 4);
+    }
+
+    #[test]
+    fn lower_case_words_start_only_lower_case_aliases_and_continue_any() {
+        let m = matcher(&[("eBay", 1), ("Bank of China", 2), ("Apple", 3), ("=iOS", 4), ("de Beers", 5)]);
+        assert_eq!(
+            find(&m, "ebay, bank of China, apple, iOS, ios, de Beers and Bank of China"),
+            vec![
+                ("ebay".to_string(), vec![1]),
+                ("iOS".to_string(), vec![4]),
+                ("de Beers".to_string(), vec![5]),
+                ("Bank of China".to_string(), vec![2])
+            ]
+        );
+    }
+
+    #[test]
+    fn short_keys_pack_every_length() {
+        for n in 0..=15 {
+            let s = &"abcdefghijklmnop"[..n];
+            let mut k = [0u8; 16];
+            k[..n].copy_from_slice(s.as_bytes());
+            k[15] = n as u8;
+            let want = ShortKey(u64::from_le_bytes(k[..8].try_into().unwrap()), u64::from_le_bytes(k[8..].try_into().unwrap()));
+            assert_eq!(Vocab::short_key(s), Some(want), "{s}");
+        }
+        assert_eq!(Vocab::short_key("abcdefghijklmnop"), None);
+    }
+
+    #[test]
+    fn ascii_word_keys_are_keys_of_the_normal_form() {
+        let mut buf = String::new();
+        for w in ["a", "US", "Huawei", "McDonald", "O'Neill", "3M", "AT&T", "Internationalis", "ABCDEFGHIJKLMNO", "x@[`{Z"] {
+            normalize_token(w, &mut buf);
+            assert_eq!(Vocab::ascii_word_key(w), Vocab::short_key(&buf), "{w}");
+        }
+        for w in ["U.S.", "Citroën", "Internationalisierung", "é"] {
+            assert_eq!(Vocab::ascii_word_key(w), None, "{w}");
+        }
     }
 
     #[test]

@@ -996,7 +996,7 @@ fn parse_number(n: &str) -> Option<u64> {
         _ => 1.0,
     };
     let v = num * mult;
-    (v >= 0.0 && v < 1e15 && v.fract() == 0.0).then_some(v as u64)
+    ((0.0..1e15).contains(&v) && v.fract() == 0.0).then_some(v as u64)
 }
 
 /// "we"/"our" inside a quote attributed to an organisation's speaker refer to it.

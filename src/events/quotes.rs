@@ -111,16 +111,8 @@ pub fn find_quotes(text: &str, an: &Analysis) -> Vec<Quote> {
             for a in an.anchors.iter().filter(|a| a.kind == AnchorKind::Name && a.start >= window.start && a.end <= window.end) {
                 let e = a.entities[0];
                 match an.entities[e].kind {
-                    EntityType::Person => {
-                        if speaker.is_none() {
-                            speaker = Some(e);
-                        }
-                    }
-                    EntityType::Company | EntityType::Organization | EntityType::Government => {
-                        if org.is_none() {
-                            org = Some(e);
-                        }
-                    }
+                    EntityType::Person if speaker.is_none() => speaker = Some(e),
+                    EntityType::Company | EntityType::Organization | EntityType::Government if org.is_none() => org = Some(e),
                     _ => {}
                 }
             }

@@ -161,8 +161,9 @@ fn compile(pattern: &str) -> Result<Regex, String> {
             .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true).unicode(unicode).utf8(false))
             .configure(Regex::config().auto_prefilter(false).dfa(false).utf8_empty(false).nfa_size_limit(Some(1 << 22)))
             .build(pattern)
+            .map_err(|e| e.to_string())
     };
-    build(false).or_else(|_| build(true)).map_err(|e| e.to_string())
+    build(false).or_else(|_| build(true))
 }
 
 /// Parses and validates rule files `(path, content)`; reports every problem.

@@ -18,6 +18,7 @@ use crate::input::Article;
 use crate::segment::{segment, Segmentation, TokenKind};
 use regex::Regex;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// Which field of the article a span is in.
@@ -329,12 +330,8 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     // Lower-case words of the article, for the cue words of colliding names ("BIS" near
     // "central bank" vs near "export controls").
     // Built on first use: only colliding names need it.
-    let doc_words_cell: std::cell::OnceCell<rustc_hash::FxHashSet<String>> = std::cell::OnceCell::new();
-    let doc_words = || {
-        doc_words_cell.get_or_init(|| {
-            format!("{title}\n{text}").split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).map(str::to_lowercase).collect()
-        })
-    };
+    let doc_words_cell: std::cell::OnceCell<rustc_hash::FxHashSet<Cow<str>>> = std::cell::OnceCell::new();
+    let doc_words = || doc_words_cell.get_or_init(|| lower_case_words(&[title, text]));
     // How often the article names each country, itself or by anything of it (a place, a
     // party, a ministry; an ambiguous name read as its first entry: "London" is London, UK).
     // Built on first use.
@@ -357,6 +354,9 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
             m
         })
     };
+    // Each colliding entry's document support, computed once: a name repeated in the
+    // article asks for the same entries again and again.
+    let mut support: FxHashMap<u32, u32> = FxHashMap::default();
     let mut entities: Vec<DocEntity> = Vec::new();
     let mut by_entry: FxHashMap<u32, usize> = FxHashMap::default();
     let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
@@ -390,7 +390,8 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
                     // With no country named, the body known under more names (the more
                     // prominent one: the US Supreme Court over Canada's) wins.
                     let prominence = if body { gaz.entry(e).aliases.len() } else { 0 };
-                    (evidence.get(&e).copied().unwrap_or(0) + context_support(gaz, e, &evidence, doc_words()), named, country_weight, prominence, std::cmp::Reverse(e))
+                    let support = *support.entry(e).or_insert_with(|| context_support(gaz, e, &evidence, doc_words()));
+                    (evidence.get(&e).copied().unwrap_or(0) + support, named, country_weight, prominence, std::cmp::Reverse(e))
                 })
                 .expect("non-empty targets")
         };
@@ -508,11 +509,21 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     Analysis { seg, title_seg, entities, anchors }
 }
 
+/// The words of at least four bytes in `texts`, lower-cased. Words already in lower case
+/// (most of them) are borrowed, not copied.
+fn lower_case_words<'a>(texts: &[&'a str]) -> rustc_hash::FxHashSet<Cow<'a, str>> {
+    let words = texts.iter().flat_map(|t| t.split(|c: char| !c.is_alphanumeric()));
+    words
+        .filter(|w| w.len() >= 4)
+        .map(|w| if w.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) { Cow::Owned(w.to_lowercase()) } else { Cow::Borrowed(w) })
+        .collect()
+}
+
 /// Document support for one of several entries sharing a surface form ("BIS", "SEC"): its
 /// parent named in the article (the Commerce Department for the Bureau of Industry and
 /// Security), its country named, and the content words of its full name or its cue words
 /// ("bank", "settlements"; "export") present in the text.
-fn context_support(gaz: &Gazetteer, e: u32, evidence: &FxHashMap<u32, u32>, doc_words: &rustc_hash::FxHashSet<String>) -> u32 {
+fn context_support(gaz: &Gazetteer, e: u32, evidence: &FxHashMap<u32, u32>, doc_words: &rustc_hash::FxHashSet<Cow<str>>) -> u32 {
     let entry = gaz.entry(e);
     let mut score = 0;
     if entry.parent.as_deref().and_then(|p| gaz.index_of(p)).is_some_and(|p| evidence.contains_key(&p)) {
@@ -526,7 +537,7 @@ fn context_support(gaz: &Gazetteer, e: u32, evidence: &FxHashMap<u32, u32>, doc_
     }
     const GENERIC: &[&str] = &["international", "national", "department", "bureau", "office", "agency", "commission", "company", "group", "corporation", "limited", "united", "states", "with", "from"];
     let cues = entry.name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).map(str::to_lowercase).filter(|w| !GENERIC.contains(&w.as_str()));
-    let hits = cues.filter(|w| doc_words.contains(w) || doc_words.contains(&format!("{w}s")) || w.strip_suffix('s').is_some_and(|x| doc_words.contains(x))).count() as u32;
+    let hits = cues.filter(|w| doc_words.contains(w.as_str()) || doc_words.contains(format!("{w}s").as_str()) || w.strip_suffix('s').is_some_and(|x| doc_words.contains(x))).count() as u32;
     score + hits.min(2)
 }
 

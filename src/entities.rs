@@ -274,17 +274,37 @@ fn nominal_regex() -> &'static Regex {
 fn nominal_heads() -> &'static aho_corasick::AhoCorasick {
     static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
-        aho_corasick::AhoCorasick::new([
-            "company", "companies", "firm", "group", "giant", "conglomerate", "maker", "manufacturer", "retailer", "bank", "lender",
-            "airline", "carrier", "insurer", "operator", "supplier", "brand", "corporation", "business",
-        ])
-        .expect("nominal heads")
+        // Only `is_match` is asked, the same under any match kind; a leftmost kind lets the
+        // automaton use its SIMD prefilter (twice as fast over news text as the standard kind).
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build([
+                "company", "companies", "firm", "group", "giant", "conglomerate", "maker", "manufacturer", "retailer", "bank", "lender",
+                "airline", "carrier", "insurer", "operator", "supplier", "brand", "corporation", "business",
+            ])
+            .expect("nominal heads")
     })
 }
 
-fn pronoun_regex() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"\b(?:[Ii]ts?)\b").expect("pronoun regex"))
+/// Byte spans of the pronouns "it", "its", "It", "Its" in `s`: what `\b(?:[Ii]ts?)\b` finds
+/// (Unicode word boundaries, the ends of `s` counting as non-word), without the regex, which
+/// is slow to confirm the many `t`s of English text.
+fn pronoun_spans(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = s.as_bytes();
+    let word_before = |i: usize| s[..i].chars().next_back().is_some_and(regex_syntax::is_word_character);
+    let word_at = |i: usize| s[i..].chars().next().is_some_and(regex_syntax::is_word_character);
+    memchr::memchr_iter(b't', b).filter_map(move |t| {
+        let start = t.checked_sub(1).filter(|&i| matches!(b[i], b'I' | b'i') && !word_before(i))?;
+        // "its" when a boundary follows the `s`, else "it" when one follows the `t`.
+        let end = if b.get(t + 1) == Some(&b's') && !word_at(t + 2) {
+            t + 2
+        } else if !word_at(t + 1) {
+            t + 1
+        } else {
+            return None;
+        };
+        Some((start, end))
+    })
 }
 
 /// Analyses an article: segmentation, entities and anchors.
@@ -1424,8 +1444,8 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
             refs.push((s.start + m.start(), s.start + m.end(), AnchorKind::Nominal, count, country, auto, plural));
             let _ = si;
         }
-        for m in pronoun_regex().find_iter(st) {
-            refs.push((s.start + m.start(), s.start + m.end(), AnchorKind::Pronoun, 1, None, false, false));
+        for (a, b) in pronoun_spans(st) {
+            refs.push((s.start + a, s.start + b, AnchorKind::Pronoun, 1, None, false, false));
         }
     }
     refs.sort_by_key(|r| r.0);
@@ -1516,6 +1536,15 @@ mod tests {
 
     fn has(v: &[(String, Vec<String>)], id: &str, surface: &str) -> bool {
         v.iter().any(|(i, s)| i == id && s.iter().any(|x| x == surface))
+    }
+
+    #[test]
+    fn pronoun_spans_are_the_regex_matches() {
+        let re = Regex::new(r"\b(?:[Ii]ts?)\b").expect("regex");
+        for s in ["it", "Its", "It's its itself bit", "it_ its2 éit itá it² its\u{301} (it) ITS it", "", "t", "is it?", "i t its", "‿it it‿"] {
+            let want: Vec<(usize, usize)> = re.find_iter(s).map(|m| (m.start(), m.end())).collect();
+            assert_eq!(pronoun_spans(s).collect::<Vec<_>>(), want, "{s:?}");
+        }
     }
 
     #[test]

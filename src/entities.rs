@@ -286,13 +286,23 @@ fn nominal_heads() -> &'static aho_corasick::AhoCorasick {
     })
 }
 
+/// A word character for the regex crate's Unicode `\b`; ASCII (most neighbours in news text)
+/// without the table search.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        regex_syntax::is_word_character(c)
+    }
+}
+
 /// Byte spans of the pronouns "it", "its", "It", "Its" in `s`: what `\b(?:[Ii]ts?)\b` finds
 /// (Unicode word boundaries, the ends of `s` counting as non-word), without the regex, which
 /// is slow to confirm the many `t`s of English text.
 fn pronoun_spans(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let b = s.as_bytes();
-    let word_before = |i: usize| s[..i].chars().next_back().is_some_and(regex_syntax::is_word_character);
-    let word_at = |i: usize| s[i..].chars().next().is_some_and(regex_syntax::is_word_character);
+    let word_before = |i: usize| s[..i].chars().next_back().is_some_and(is_word_char);
+    let word_at = |i: usize| s[i..].chars().next().is_some_and(is_word_char);
     memchr::memchr_iter(b't', b).filter_map(move |t| {
         let start = t.checked_sub(1).filter(|&i| matches!(b[i], b'I' | b'i') && !word_before(i))?;
         // "its" when a boundary follows the `s`, else "it" when one follows the `t`.
@@ -1368,6 +1378,12 @@ fn link_short_forms(
                 .or_insert(Some(idx));
         }
     }
+    // The first bytes of those words: most tokens (lower-case words, numbers) fail this one
+    // table look-up and need no hashing.
+    let mut first_bytes = [false; 256];
+    for &b in firsts.keys().chain(surnames.keys()).filter_map(|w| w.as_bytes().first()) {
+        first_bytes[usize::from(b)] = true;
+    }
     for (field, txt, sg) in [(Field::Title, title, title_seg), (Field::Text, text, seg)] {
         if firsts.is_empty() && surnames.is_empty() {
             break;
@@ -1375,7 +1391,12 @@ fn link_short_forms(
         for (ti, t) in sg.tokens.iter().enumerate() {
             // The cheap look-ups first: most words are neither a first word nor a surname, and
             // `overlaps` scans every covered span.
-            if t.kind != TokenKind::Word || !(firsts.contains_key(t.text(txt)) || surnames.contains_key(t.text(txt))) || overlaps(covered, field, t.start, t.end) {
+            let w = t.text(txt);
+            if t.kind != TokenKind::Word
+                || !w.as_bytes().first().is_some_and(|&b| first_bytes[usize::from(b)])
+                || !(firsts.contains_key(w) || surnames.contains_key(w))
+                || overlaps(covered, field, t.start, t.end)
+            {
                 continue;
             }
             if let Some(Some(idx)) = firsts.get(t.text(txt)) {

@@ -134,10 +134,6 @@ const LEGAL_SUFFIXES: &[&str] = &[
     "LP", "L.P.", "Tbk", "Bhd", "Berhad", "Pte", "Pty", "SAS", "S.A.S.", "KGaA", "Cie",
 ];
 
-fn is_legal_suffix(w: &str) -> bool {
-    LEGAL_SUFFIXES.contains(&w)
-}
-
 const TITLES: &[&str] = &[
     "President", "president", "CEO", "Chairman", "chairman", "Chairwoman", "chairwoman", "Mr", "Mrs", "Ms",
     "Dr", "Sir", "Dame", "Senator", "Sen", "Rep", "Representative", "Secretary", "Minister", "minister",
@@ -154,22 +150,26 @@ const TITLES: &[&str] = &[
     "Spokeswoman", "Analyst", "Strategist", "strategist", "Minister", "Republican", "Democrat", "Democratic",
 ];
 
-/// Set lookups for the long word lists (hundreds of words, checked for every capitalised word).
-fn word_set(cell: &'static OnceLock<rustc_hash::FxHashSet<&'static str>>, words: &'static [&'static str]) -> &'static rustc_hash::FxHashSet<&'static str> {
-    cell.get_or_init(|| words.iter().copied().collect())
-}
-
-/// `fn NAME(w: &str) -> bool`: whether `w` is in the word list `LIST`, through a set built once.
-macro_rules! word_list_lookup {
-    ($($name:ident => $list:ident),* $(,)?) => {$(
-        fn $name(w: &str) -> bool {
-            static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
-            word_set(&S, $list).contains(w)
+/// The word lists of this module, each one variant of `List`, and `fn NAME(w: &str) -> bool`
+/// telling whether `w` is in the list `LIST`.
+macro_rules! word_lists {
+    ($($name:ident => $list:ident),* $(,)?) => {
+        /// A word list; a word's lists are a bit set of these ([`lists_of`]).
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        #[derive(Clone, Copy)]
+        enum List {
+            $($list),*
         }
-    )*};
+        const ALL_LISTS: &[(List, &[&str])] = &[$((List::$list, $list)),*];
+        $(
+            fn $name(w: &str) -> bool {
+                lists_of(w).has(List::$list)
+            }
+        )*
+    };
 }
 
-word_list_lookup! {
+word_lists! {
     is_not_name => NOT_NAME,
     is_title => TITLES,
     is_stop_lead => STOP_LEAD,
@@ -180,6 +180,33 @@ word_list_lookup! {
     is_strong_title => STRONG_TITLES,
     is_reporting => REPORTING,
     is_person_noun => PERSON_NOUNS,
+    is_legal_suffix => LEGAL_SUFFIXES,
+}
+
+/// The word lists a word is in.
+#[derive(Clone, Copy)]
+struct Lists(u32);
+
+impl Lists {
+    fn has(self, list: List) -> bool {
+        self.0 & (1 << list as u32) != 0
+    }
+}
+
+/// The lists `w` is in, from one table of all their words built once: one hash look-up
+/// answers for every list (capitalised words are checked against several in a row).
+fn lists_of(w: &str) -> Lists {
+    static TABLE: OnceLock<FxHashMap<&'static str, u32>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t: FxHashMap<&'static str, u32> = FxHashMap::default();
+        for &(list, words) in ALL_LISTS {
+            for &w in words {
+                *t.entry(w).or_default() |= 1 << list as u32;
+            }
+        }
+        t
+    });
+    Lists(table.get(w).copied().unwrap_or(0))
 }
 
 const NOT_NAME: &[&str] = &[
@@ -1243,9 +1270,10 @@ fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: u
     let mut a = i;
     let mut titled = false;
     for k in i..run_end {
-        if is_not_name(word(k)) || is_title(word(k)) {
+        let lists = lists_of(word(k));
+        if lists.has(List::NOT_NAME) || lists.has(List::TITLES) {
             a = k + 1;
-            titled = is_title(word(k));
+            titled = lists.has(List::TITLES);
         }
     }
     // Skip "." after "Mr." / initials at the start.

@@ -17,8 +17,7 @@ use crate::gazetteer::{CasePolicy, EntityType, Form, Gazetteer};
 use crate::input::Article;
 use crate::segment::{segment, Segmentation, TokenKind};
 use regex::Regex;
-use rustc_hash::FxHashMap;
-use std::borrow::Cow;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
 /// Which field of the article a span is in.
@@ -385,10 +384,18 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     }
 
     // Lower-case words of the article, for the cue words of colliding names ("BIS" near
-    // "central bank" vs near "export controls").
+    // "central bank" vs near "export controls"): only the forms of those cue words are kept.
     // Built on first use: only colliding names need it.
-    let doc_words_cell: std::cell::OnceCell<rustc_hash::FxHashSet<Cow<str>>> = std::cell::OnceCell::new();
-    let doc_words = || doc_words_cell.get_or_init(|| lower_case_words(&[title, text]));
+    let doc_words_cell: std::cell::OnceCell<FxHashSet<String>> = std::cell::OnceCell::new();
+    let doc_words = || {
+        doc_words_cell.get_or_init(|| {
+            let mut colliding: Vec<u32> = cands.iter().filter(|c| c.targets.len() > 1).flat_map(|c| c.targets.iter().map(|t| t.0)).collect();
+            colliding.sort_unstable();
+            colliding.dedup();
+            let wanted = colliding.iter().flat_map(|&e| cue_words(&gaz.entry(e).name)).flat_map(|w| cue_forms(&w).collect::<Vec<_>>()).collect();
+            words_among(&[title, text], wanted)
+        })
+    };
     // How often the article names each country, itself or by anything of it (a place, a
     // party, a ministry; an ambiguous name read as its first entry: "London" is London, UK).
     // Built on first use.
@@ -566,21 +573,57 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     Analysis { seg, title_seg, entities, anchors }
 }
 
-/// The words of at least four bytes in `texts`, lower-cased. Words already in lower case
-/// (most of them) are borrowed, not copied.
-fn lower_case_words<'a>(texts: &[&'a str]) -> rustc_hash::FxHashSet<Cow<'a, str>> {
-    let words = texts.iter().flat_map(|t| t.split(|c: char| !c.is_alphanumeric()));
-    words
-        .filter(|w| w.len() >= 4)
-        .map(|w| if w.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) { Cow::Owned(w.to_lowercase()) } else { Cow::Borrowed(w) })
-        .collect()
+/// The words of at least four bytes in `texts`, lower-cased, that are `wanted`. Most words
+/// are tested without being lower-cased (no wanted word opens with their first letter), and
+/// none is copied unless wanted: far cheaper than collecting every word of the article.
+fn words_among(texts: &[&str], mut wanted: FxHashSet<String>) -> FxHashSet<String> {
+    let mut first_bytes = [false; 256];
+    for &b in wanted.iter().filter_map(|w| w.as_bytes().first()) {
+        first_bytes[usize::from(b)] = true;
+    }
+    let mut found = FxHashSet::default();
+    let mut lower = String::new();
+    for w in texts.iter().flat_map(|t| t.split(|c: char| !c.is_alphanumeric())).filter(|w| w.len() >= 4) {
+        if wanted.is_empty() {
+            break;
+        }
+        let w = if !w.is_ascii() {
+            lower = w.to_lowercase();
+            &lower
+        } else if !first_bytes[usize::from(w.as_bytes()[0].to_ascii_lowercase())] {
+            continue;
+        } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower.clear();
+            lower.push_str(w);
+            lower.make_ascii_lowercase();
+            &lower
+        } else {
+            w
+        };
+        // Moved, not copied: each wanted word is found once.
+        if let Some(w) = wanted.take(w) {
+            found.insert(w);
+        }
+    }
+    found
+}
+
+/// The cue words of a name: its content words of four bytes or more, lower-cased.
+fn cue_words(name: &str) -> impl Iterator<Item = String> + '_ {
+    const GENERIC: &[&str] = &["international", "national", "department", "bureau", "office", "agency", "commission", "company", "group", "corporation", "limited", "united", "states", "with", "from"];
+    name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).map(str::to_lowercase).filter(|w| !GENERIC.contains(&w.as_str()))
+}
+
+/// The forms a cue word is found by in the article: itself, its plural, its singular.
+fn cue_forms(w: &str) -> impl Iterator<Item = String> + '_ {
+    [Some(w.to_string()), Some(format!("{w}s")), w.strip_suffix('s').map(str::to_string)].into_iter().flatten()
 }
 
 /// Document support for one of several entries sharing a surface form ("BIS", "SEC"): its
 /// parent named in the article (the Commerce Department for the Bureau of Industry and
 /// Security), its country named, and the content words of its full name or its cue words
 /// ("bank", "settlements"; "export") present in the text.
-fn context_support(gaz: &Gazetteer, e: u32, evidence: &FxHashMap<u32, u32>, doc_words: &rustc_hash::FxHashSet<Cow<str>>) -> u32 {
+fn context_support(gaz: &Gazetteer, e: u32, evidence: &FxHashMap<u32, u32>, doc_words: &FxHashSet<String>) -> u32 {
     let entry = gaz.entry(e);
     let mut score = 0;
     if entry.parent.as_deref().and_then(|p| gaz.index_of(p)).is_some_and(|p| evidence.contains_key(&p)) {
@@ -592,9 +635,7 @@ fn context_support(gaz: &Gazetteer, e: u32, evidence: &FxHashMap<u32, u32>, doc_
             score += 1;
         }
     }
-    const GENERIC: &[&str] = &["international", "national", "department", "bureau", "office", "agency", "commission", "company", "group", "corporation", "limited", "united", "states", "with", "from"];
-    let cues = entry.name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).map(str::to_lowercase).filter(|w| !GENERIC.contains(&w.as_str()));
-    let hits = cues.filter(|w| doc_words.contains(w.as_str()) || doc_words.contains(format!("{w}s").as_str()) || w.strip_suffix('s').is_some_and(|x| doc_words.contains(x))).count() as u32;
+    let hits = cue_words(&entry.name).filter(|w| cue_forms(w).any(|f| doc_words.contains(&f))).count() as u32;
     score + hits.min(2)
 }
 

@@ -195,17 +195,31 @@ impl Lists {
 /// The lists `w` is in, from one table of all their words built once: one hash look-up
 /// answers for every list (capitalised words are checked against several in a row).
 fn lists_of(w: &str) -> Lists {
-    static TABLE: OnceLock<FxHashMap<&'static str, u32>> = OnceLock::new();
+    static TABLE: OnceLock<FxHashMap<PackedWord, u32>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
-        let mut t: FxHashMap<&'static str, u32> = FxHashMap::default();
+        let mut t: FxHashMap<PackedWord, u32> = FxHashMap::default();
         for &(list, words) in ALL_LISTS {
             for &w in words {
-                *t.entry(w).or_default() |= 1 << list as u32;
+                *t.entry(packed(w).expect("list words have at most 16 bytes")).or_default() |= 1 << list as u32;
             }
         }
         t
     });
-    Lists(table.get(w).copied().unwrap_or(0))
+    Lists(packed(w).and_then(|k| table.get(&k)).copied().unwrap_or(0))
+}
+
+/// A word of at most 16 bytes as one number (its bytes, zero-padded) and its length.
+type PackedWord = (u128, u8);
+
+/// `w` as a [`PackedWord`], hashed and compared in a few instructions (a string key costs a
+/// loop over its bytes and a `memcmp`); `None` for longer words, which are in no list.
+fn packed(w: &str) -> Option<PackedWord> {
+    if w.len() > 16 {
+        return None;
+    }
+    // A byte loop: words are short, and a `copy_from_slice` of unknown length calls `memmove`.
+    let bytes = w.bytes().rev().fold(0u128, |acc, b| acc << 8 | u128::from(b));
+    Some((bytes, w.len() as u8))
 }
 
 const NOT_NAME: &[&str] = &[

@@ -277,26 +277,41 @@ fn is_cap_word(w: &str) -> bool {
 /// A deterministic id slug: lower-case ASCII letters and digits joined by `-`.
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
+    push_slug(&mut out, name);
+    out
+}
+
+/// Appends the [`slug`] of `name` to `out` (an id is built in one string, not from copies).
+fn push_slug(out: &mut String, name: &str) {
+    let start = out.len();
     let mut buf = String::new();
     for word in name.split(|c: char| !c.is_alphanumeric()) {
         if word.is_empty() {
             continue;
         }
         crate::gazetteer::matcher::normalize_token(word, &mut buf);
-        let w: String = buf.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-        if w.is_empty() {
+        let mut kept = buf.chars().filter(char::is_ascii_alphanumeric).peekable();
+        if kept.peek().is_none() {
             continue;
         }
-        if !out.is_empty() {
+        if out.len() > start {
             out.push('-');
         }
-        out.push_str(&w);
+        out.extend(kept);
     }
-    if out.is_empty() {
+    if out.len() == start {
         // Names with no ASCII letters at all: a stable hash keeps ids deterministic.
-        out = format!("x{:016x}", crate::output::fnv1a(name.as_bytes()));
+        out.push_str(&format!("x{:016x}", crate::output::fnv1a(name.as_bytes())));
     }
-    out
+}
+
+/// The id of an entity found from context: its type and the slug of its name.
+fn context_id(kind: EntityType, name: &str) -> String {
+    let mut id = String::with_capacity(kind.as_str().len() + 1 + name.len());
+    id.push_str(kind.as_str());
+    id.push(':');
+    push_slug(&mut id, name);
+    id
 }
 
 fn nominal_regex() -> &'static Regex {
@@ -501,7 +516,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
             if let Some(end_tok) = unit_tail(text, &seg.tokens, c.last_token) {
                 let e = seg.tokens[end_tok - 1].end;
                 let name = &text[c.start..e];
-                let known = by_id.contains_key(&format!("{}:{}", EntityType::Company.as_str(), slug(name)));
+                let known = by_id.contains_key(&context_id(EntityType::Company, name));
                 let idx = add_context_entity(&mut entities, &mut by_id, EntityType::Company, name, Mention { field: c.field, start, end: e, form: MentionForm::Context });
                 if !known {
                     entities[idx].parent = Some(entry.id.clone());
@@ -1058,20 +1073,24 @@ fn add_context_entity(
     name: &str,
     mention: Mention,
 ) -> usize {
-    let id = format!("{}:{}", kind.as_str(), slug(name));
-    let idx = *by_id.entry(id.clone()).or_insert_with(|| {
-        entities.push(DocEntity {
-            entry: None,
-            id,
-            name: name.to_string(),
-            kind,
-            subtype: None,
-            country: None,
-            parent: None,
-            mentions: Vec::new(),
-        });
-        entities.len() - 1
-    });
+    let id = context_id(kind, name);
+    let idx = match by_id.get(&id) {
+        Some(&idx) => idx,
+        None => {
+            entities.push(DocEntity {
+                entry: None,
+                id: id.clone(),
+                name: name.to_string(),
+                kind,
+                subtype: None,
+                country: None,
+                parent: None,
+                mentions: Vec::new(),
+            });
+            by_id.insert(id, entities.len() - 1);
+            entities.len() - 1
+        }
+    };
     entities[idx].mentions.push(mention);
     idx
 }

@@ -195,17 +195,40 @@ impl Lists {
 /// The lists `w` is in, from one table of all their words built once: one hash look-up
 /// answers for every list (capitalised words are checked against several in a row).
 fn lists_of(w: &str) -> Lists {
-    static TABLE: OnceLock<FxHashMap<PackedWord, u32>> = OnceLock::new();
+    /// The table, and a bit per [`sketch`] of its words: most words looked up are in no list,
+    /// and most of those are told by one bit test, without packing or hashing.
+    struct Table {
+        lists: FxHashMap<PackedWord, u32>,
+        sketches: Vec<u64>,
+    }
+    static TABLE: OnceLock<Table> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
-        let mut t: FxHashMap<PackedWord, u32> = FxHashMap::default();
+        let mut t = Table { lists: FxHashMap::default(), sketches: vec![0; SKETCH_BITS / 64] };
         for &(list, words) in ALL_LISTS {
             for &w in words {
-                *t.entry(packed(w).expect("list words have at most 16 bytes")).or_default() |= 1 << list as u32;
+                *t.lists.entry(packed(w).expect("list words have at most 16 bytes")).or_default() |= 1 << list as u32;
+                let k = sketch(w);
+                t.sketches[k / 64] |= 1 << (k % 64);
             }
         }
         t
     });
-    Lists(packed(w).and_then(|k| table.get(&k)).copied().unwrap_or(0))
+    let k = sketch(w);
+    if table.sketches[k / 64] & 1 << (k % 64) == 0 {
+        return Lists(0);
+    }
+    Lists(packed(w).and_then(|k| table.lists.get(&k)).copied().unwrap_or(0))
+}
+
+const SKETCH_BITS: usize = 4096;
+
+/// A number below [`SKETCH_BITS`] from a word's length, first and last bytes: words with
+/// different sketches differ.
+fn sketch(w: &str) -> usize {
+    let b = w.as_bytes();
+    let (first, last) = (b.first().copied().unwrap_or(0), b.last().copied().unwrap_or(0));
+    let key = u32::from(first) | u32::from(last) << 8 | (b.len().min(255) as u32) << 16;
+    (key.wrapping_mul(0x9E37_79B1) >> 20) as usize
 }
 
 /// A word of at most 16 bytes as one number (its bytes, zero-padded) and its length.

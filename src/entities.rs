@@ -195,29 +195,46 @@ impl Lists {
 /// The lists `w` is in, from one table of all their words built once: one hash look-up
 /// answers for every list (capitalised words are checked against several in a row).
 fn lists_of(w: &str) -> Lists {
-    /// The table, and a bit per [`sketch`] of its words: most words looked up are in no list,
-    /// and most of those are told by one bit test, without packing or hashing.
+    /// The table, and the sketches of its words: most words looked up are in no list, and
+    /// most of those are told by one bit test, without packing or hashing.
     struct Table {
         lists: FxHashMap<PackedWord, u32>,
-        sketches: Vec<u64>,
+        sketches: Sketches,
     }
     static TABLE: OnceLock<Table> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
-        let mut t = Table { lists: FxHashMap::default(), sketches: vec![0; SKETCH_BITS / 64] };
+        let mut lists: FxHashMap<PackedWord, u32> = FxHashMap::default();
         for &(list, words) in ALL_LISTS {
             for &w in words {
-                *t.lists.entry(packed(w).expect("list words have at most 16 bytes")).or_default() |= 1 << list as u32;
-                let k = sketch(w);
-                t.sketches[k / 64] |= 1 << (k % 64);
+                *lists.entry(packed(w).expect("list words have at most 16 bytes")).or_default() |= 1 << list as u32;
             }
         }
-        t
+        let sketches = Sketches::of(ALL_LISTS.iter().flat_map(|&(_, words)| words.iter().copied()));
+        Table { lists, sketches }
     });
-    let k = sketch(w);
-    if table.sketches[k / 64] & 1 << (k % 64) == 0 {
+    if !table.sketches.may_hold(sketch(w)) {
         return Lists(0);
     }
     Lists(packed(w).and_then(|k| table.lists.get(&k)).copied().unwrap_or(0))
+}
+
+/// A bit per [`sketch`] of a set of words: a word whose sketch's bit is clear is not in it.
+struct Sketches(Vec<u64>);
+
+impl Sketches {
+    fn of<'a>(words: impl IntoIterator<Item = &'a str>) -> Sketches {
+        let mut bits = vec![0u64; SKETCH_BITS / 64];
+        for w in words {
+            let k = sketch(w);
+            bits[k / 64] |= 1 << (k % 64);
+        }
+        Sketches(bits)
+    }
+
+    /// Whether a word of sketch `k` may be in the set.
+    fn may_hold(&self, k: usize) -> bool {
+        self.0[k / 64] & 1 << (k % 64) != 0
+    }
 }
 
 const SKETCH_BITS: usize = 4096;
@@ -226,8 +243,12 @@ const SKETCH_BITS: usize = 4096;
 /// different sketches differ.
 fn sketch(w: &str) -> usize {
     let b = w.as_bytes();
-    let (first, last) = (b.first().copied().unwrap_or(0), b.last().copied().unwrap_or(0));
-    let key = u32::from(first) | u32::from(last) << 8 | (b.len().min(255) as u32) << 16;
+    sketch_of(b.len(), b.first().copied().unwrap_or(0), b.last().copied().unwrap_or(0))
+}
+
+/// The [`sketch`] of a word of `len` bytes from its first and last bytes.
+fn sketch_of(len: usize, first: u8, last: u8) -> usize {
+    let key = u32::from(first) | u32::from(last) << 8 | (len.min(255) as u32) << 16;
     (key.wrapping_mul(0x9E37_79B1) >> 20) as usize
 }
 
@@ -626,23 +647,21 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
 }
 
 /// The words of at least four bytes in `texts`, lower-cased, that are `wanted`. Most words
-/// are tested without being lower-cased (no wanted word opens with their first letter), and
-/// none is copied unless wanted: far cheaper than collecting every word of the article.
+/// are told apart from the wanted ones by their [`sketch`], without being lower-cased or
+/// hashed, and none is copied unless wanted: far cheaper than collecting every word.
 fn words_among(texts: &[&str], mut wanted: FxHashSet<String>) -> FxHashSet<String> {
-    let mut first_bytes = [false; 256];
-    for &b in wanted.iter().filter_map(|w| w.as_bytes().first()) {
-        first_bytes[usize::from(b)] = true;
-    }
+    let sketches = Sketches::of(wanted.iter().map(String::as_str));
     let mut found = FxHashSet::default();
     let mut lower = String::new();
     for w in texts.iter().flat_map(|t| t.split(|c: char| !c.is_alphanumeric())).filter(|w| w.len() >= 4) {
         if wanted.is_empty() {
             break;
         }
+        let b = w.as_bytes();
         let w = if !w.is_ascii() {
             lower = w.to_lowercase();
             &lower
-        } else if !first_bytes[usize::from(w.as_bytes()[0].to_ascii_lowercase())] {
+        } else if !sketches.may_hold(sketch_of(b.len(), b[0].to_ascii_lowercase(), b[b.len() - 1].to_ascii_lowercase())) {
             continue;
         } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
             lower.clear();

@@ -792,23 +792,26 @@ fn drop_person_surnames(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmenta
         // After a given name ("Mary Barra"), after a title ("Sir Clive Woodward", "Mr Moody")
         // or after another capitalised word that is no ordinary word ("Alastair Campbell"),
         // a one-word company name in title case is a surname.
-        let sentence_start = opens_sentence(tokens, txt, p);
-        let person_before = gaz.is_first_name(pw)
-            || (is_strong_title(pw) && is_title_case(surname))
-            || (is_title_case(surname)
-                && is_title_case(pw)
-                && !is_not_name(pw)
-                && !gaz.is_common_word(pw)
-                && !sentence_start
-                && !all_caps_or_title_case(line_of(txt, c.start))
-                && c.targets.iter().all(|t| gaz.entry(t.0).kind == EntityType::Company));
+        // Evaluated last, and only when the cheap tests pass: the look-ups lower-case the
+        // word, and the headline test reads the whole line.
+        let person_before = || {
+            gaz.is_first_name(pw)
+                || (is_strong_title(pw) && is_title_case(surname))
+                || (is_title_case(surname)
+                    && is_title_case(pw)
+                    && c.targets.iter().all(|t| gaz.entry(t.0).kind == EntityType::Company)
+                    && !opens_sentence(tokens, txt, p)
+                    && !is_not_name(pw)
+                    && !gaz.is_common_word(pw)
+                    && !all_caps_or_title_case(line_of(txt, c.start)))
+        };
         if tokens[p].kind == TokenKind::Word
             && is_cap_word(pw)
             && is_cap_word(surname)
             && !in_candidate(cands, c.field, p)
-            && person_before
             && &txt[tokens[p].end..tokens[c.first_token].start] == " "
             && !c.targets.iter().any(|t| gaz.entry(t.0).kind == EntityType::Country)
+            && person_before()
         {
             drop[ci] = true;
             surnames.push(surname.to_string());
@@ -856,10 +859,10 @@ fn drop_non_names(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, 
         // A name particle opening a person's name ("Van Nistelrooy", "De Villiers") is not
         // the town or company of that one word.
         if c.last_token == c.first_token + 1
-            && is_particle(&txt[c.start..c.end].to_lowercase())
             && c.last_token < tokens.len()
             && &txt[tokens[c.first_token].end..tokens[c.last_token].start] == " "
             && is_title_case(word(c.last_token))
+            && is_particle(&txt[c.start..c.end].to_lowercase())
         {
             keep[ci] = false;
             continue;

@@ -17,7 +17,7 @@ use crate::gazetteer::{CasePolicy, EntityType, Form, Gazetteer};
 use crate::input::Article;
 use crate::segment::{segment, Segmentation, TokenKind};
 use regex::Regex;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
 /// Which field of the article a span is in.
@@ -133,10 +133,6 @@ const LEGAL_SUFFIXES: &[&str] = &[
     "LP", "L.P.", "Tbk", "Bhd", "Berhad", "Pte", "Pty", "SAS", "S.A.S.", "KGaA", "Cie",
 ];
 
-fn is_legal_suffix(w: &str) -> bool {
-    LEGAL_SUFFIXES.contains(&w)
-}
-
 const TITLES: &[&str] = &[
     "President", "president", "CEO", "Chairman", "chairman", "Chairwoman", "chairwoman", "Mr", "Mrs", "Ms",
     "Dr", "Sir", "Dame", "Senator", "Sen", "Rep", "Representative", "Secretary", "Minister", "minister",
@@ -153,22 +149,26 @@ const TITLES: &[&str] = &[
     "Spokeswoman", "Analyst", "Strategist", "strategist", "Minister", "Republican", "Democrat", "Democratic",
 ];
 
-/// Set lookups for the long word lists (hundreds of words, checked for every capitalised word).
-fn word_set(cell: &'static OnceLock<rustc_hash::FxHashSet<&'static str>>, words: &'static [&'static str]) -> &'static rustc_hash::FxHashSet<&'static str> {
-    cell.get_or_init(|| words.iter().copied().collect())
-}
-
-/// `fn NAME(w: &str) -> bool`: whether `w` is in the word list `LIST`, through a set built once.
-macro_rules! word_list_lookup {
-    ($($name:ident => $list:ident),* $(,)?) => {$(
-        fn $name(w: &str) -> bool {
-            static S: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
-            word_set(&S, $list).contains(w)
+/// The word lists of this module, each one variant of `List`, and `fn NAME(w: &str) -> bool`
+/// telling whether `w` is in the list `LIST`.
+macro_rules! word_lists {
+    ($($name:ident => $list:ident),* $(,)?) => {
+        /// A word list; a word's lists are a bit set of these ([`lists_of`]).
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        #[derive(Clone, Copy)]
+        enum List {
+            $($list),*
         }
-    )*};
+        const ALL_LISTS: &[(List, &[&str])] = &[$((List::$list, $list)),*];
+        $(
+            fn $name(w: &str) -> bool {
+                lists_of(w).has(List::$list)
+            }
+        )*
+    };
 }
 
-word_list_lookup! {
+word_lists! {
     is_not_name => NOT_NAME,
     is_title => TITLES,
     is_stop_lead => STOP_LEAD,
@@ -179,6 +179,91 @@ word_list_lookup! {
     is_strong_title => STRONG_TITLES,
     is_reporting => REPORTING,
     is_person_noun => PERSON_NOUNS,
+    is_legal_suffix => LEGAL_SUFFIXES,
+}
+
+/// The word lists a word is in.
+#[derive(Clone, Copy)]
+struct Lists(u32);
+
+impl Lists {
+    fn has(self, list: List) -> bool {
+        self.0 & (1 << list as u32) != 0
+    }
+}
+
+/// The lists `w` is in, from one table of all their words built once: one hash look-up
+/// answers for every list (capitalised words are checked against several in a row).
+fn lists_of(w: &str) -> Lists {
+    /// The table, and the sketches of its words: most words looked up are in no list, and
+    /// most of those are told by one bit test, without packing or hashing.
+    struct Table {
+        lists: FxHashMap<PackedWord, u32>,
+        sketches: Sketches,
+    }
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut lists: FxHashMap<PackedWord, u32> = FxHashMap::default();
+        for &(list, words) in ALL_LISTS {
+            for &w in words {
+                *lists.entry(packed(w).expect("list words have at most 16 bytes")).or_default() |= 1 << list as u32;
+            }
+        }
+        let sketches = Sketches::of(ALL_LISTS.iter().flat_map(|&(_, words)| words.iter().copied()));
+        Table { lists, sketches }
+    });
+    if !table.sketches.may_hold(sketch(w)) {
+        return Lists(0);
+    }
+    Lists(packed(w).and_then(|k| table.lists.get(&k)).copied().unwrap_or(0))
+}
+
+/// A bit per [`sketch`] of a set of words: a word whose sketch's bit is clear is not in it.
+struct Sketches(Vec<u64>);
+
+impl Sketches {
+    fn of<'a>(words: impl IntoIterator<Item = &'a str>) -> Sketches {
+        let mut bits = vec![0u64; SKETCH_BITS / 64];
+        for w in words {
+            let k = sketch(w);
+            bits[k / 64] |= 1 << (k % 64);
+        }
+        Sketches(bits)
+    }
+
+    /// Whether a word of sketch `k` may be in the set.
+    fn may_hold(&self, k: usize) -> bool {
+        self.0[k / 64] & 1 << (k % 64) != 0
+    }
+}
+
+const SKETCH_BITS: usize = 4096;
+
+/// A number below [`SKETCH_BITS`] from a word's length, first and last bytes: words with
+/// different sketches differ.
+fn sketch(w: &str) -> usize {
+    let b = w.as_bytes();
+    sketch_of(b.len(), b.first().copied().unwrap_or(0), b.last().copied().unwrap_or(0))
+}
+
+/// The [`sketch`] of a word of `len` bytes from its first and last bytes.
+fn sketch_of(len: usize, first: u8, last: u8) -> usize {
+    let key = u32::from(first) | u32::from(last) << 8 | (len.min(255) as u32) << 16;
+    (key.wrapping_mul(0x9E37_79B1) >> 20) as usize
+}
+
+/// A word of at most 16 bytes as one number (its bytes, zero-padded) and its length.
+type PackedWord = (u128, u8);
+
+/// `w` as a [`PackedWord`], hashed and compared in a few instructions (a string key costs a
+/// loop over its bytes and a `memcmp`); `None` for longer words, which are in no list.
+fn packed(w: &str) -> Option<PackedWord> {
+    if w.len() > 16 {
+        return None;
+    }
+    // A byte loop: words are short, and a `copy_from_slice` of unknown length calls `memmove`.
+    let bytes = w.bytes().rev().fold(0u128, |acc, b| acc << 8 | u128::from(b));
+    Some((bytes, w.len() as u8))
 }
 
 const NOT_NAME: &[&str] = &[
@@ -236,26 +321,41 @@ fn is_cap_word(w: &str) -> bool {
 /// A deterministic id slug: lower-case ASCII letters and digits joined by `-`.
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
+    push_slug(&mut out, name);
+    out
+}
+
+/// Appends the [`slug`] of `name` to `out` (an id is built in one string, not from copies).
+fn push_slug(out: &mut String, name: &str) {
+    let start = out.len();
     let mut buf = String::new();
     for word in name.split(|c: char| !c.is_alphanumeric()) {
         if word.is_empty() {
             continue;
         }
         crate::gazetteer::matcher::normalize_token(word, &mut buf);
-        let w: String = buf.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-        if w.is_empty() {
+        let mut kept = buf.chars().filter(char::is_ascii_alphanumeric).peekable();
+        if kept.peek().is_none() {
             continue;
         }
-        if !out.is_empty() {
+        if out.len() > start {
             out.push('-');
         }
-        out.push_str(&w);
+        out.extend(kept);
     }
-    if out.is_empty() {
+    if out.len() == start {
         // Names with no ASCII letters at all: a stable hash keeps ids deterministic.
-        out = format!("x{:016x}", crate::output::fnv1a(name.as_bytes()));
+        out.push_str(&format!("x{:016x}", crate::output::fnv1a(name.as_bytes())));
     }
-    out
+}
+
+/// The id of an entity found from context: its type and the slug of its name.
+fn context_id(kind: EntityType, name: &str) -> String {
+    let mut id = String::with_capacity(kind.as_str().len() + 1 + name.len());
+    id.push_str(kind.as_str());
+    id.push(':');
+    push_slug(&mut id, name);
+    id
 }
 
 fn nominal_regex() -> &'static Regex {
@@ -273,17 +373,47 @@ fn nominal_regex() -> &'static Regex {
 fn nominal_heads() -> &'static aho_corasick::AhoCorasick {
     static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
-        aho_corasick::AhoCorasick::new([
-            "company", "companies", "firm", "group", "giant", "conglomerate", "maker", "manufacturer", "retailer", "bank", "lender",
-            "airline", "carrier", "insurer", "operator", "supplier", "brand", "corporation", "business",
-        ])
-        .expect("nominal heads")
+        // Only `is_match` is asked, the same under any match kind; a leftmost kind lets the
+        // automaton use its SIMD prefilter (twice as fast over news text as the standard kind).
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build([
+                "company", "companies", "firm", "group", "giant", "conglomerate", "maker", "manufacturer", "retailer", "bank", "lender",
+                "airline", "carrier", "insurer", "operator", "supplier", "brand", "corporation", "business",
+            ])
+            .expect("nominal heads")
     })
 }
 
-fn pronoun_regex() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"\b(?:[Ii]ts?)\b").expect("pronoun regex"))
+/// A word character for the regex crate's Unicode `\b`; ASCII (most neighbours in news text)
+/// without the table search.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        regex_syntax::is_word_character(c)
+    }
+}
+
+/// Byte spans of the pronouns "it", "its", "It", "Its" in `s`: what `\b(?:[Ii]ts?)\b` finds
+/// (Unicode word boundaries, the ends of `s` counting as non-word), without the regex, which
+/// is slow to confirm the many `t`s of English text.
+fn pronoun_spans(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = s.as_bytes();
+    let word_before = |i: usize| s[..i].chars().next_back().is_some_and(is_word_char);
+    let word_at = |i: usize| s[i..].chars().next().is_some_and(is_word_char);
+    memchr::memchr_iter(b't', b).filter_map(move |t| {
+        let start = t.checked_sub(1).filter(|&i| matches!(b[i], b'I' | b'i') && !word_before(i))?;
+        // "its" when a boundary follows the `s`, else "it" when one follows the `t`.
+        let end = if b.get(t + 1) == Some(&b's') && !word_at(t + 2) {
+            t + 2
+        } else if !word_at(t + 1) {
+            t + 1
+        } else {
+            return None;
+        };
+        Some((start, end))
+    })
 }
 
 /// Analyses an article: segmentation, entities and anchors.
@@ -327,12 +457,16 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     }
 
     // Lower-case words of the article, for the cue words of colliding names ("BIS" near
-    // "central bank" vs near "export controls").
+    // "central bank" vs near "export controls"): only the forms of those cue words are kept.
     // Built on first use: only colliding names need it.
-    let doc_words_cell: std::cell::OnceCell<rustc_hash::FxHashSet<String>> = std::cell::OnceCell::new();
+    let doc_words_cell: std::cell::OnceCell<FxHashSet<String>> = std::cell::OnceCell::new();
     let doc_words = || {
         doc_words_cell.get_or_init(|| {
-            format!("{title}\n{text}").split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).map(str::to_lowercase).collect()
+            let mut colliding: Vec<u32> = cands.iter().filter(|c| c.targets.len() > 1).flat_map(|c| c.targets.iter().map(|t| t.0)).collect();
+            colliding.sort_unstable();
+            colliding.dedup();
+            let wanted = colliding.iter().flat_map(|&e| cue_words(&gaz.entry(e).name)).flat_map(|w| cue_forms(&w).collect::<Vec<_>>()).collect();
+            words_among(&[title, text], wanted)
         })
     };
     // How often the article names each country, itself or by anything of it (a place, a
@@ -357,6 +491,9 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
             m
         })
     };
+    // Each colliding entry's document support, computed once: a name repeated in the
+    // article asks for the same entries again and again.
+    let mut support: FxHashMap<u32, u32> = FxHashMap::default();
     let mut entities: Vec<DocEntity> = Vec::new();
     let mut by_entry: FxHashMap<u32, usize> = FxHashMap::default();
     let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
@@ -390,7 +527,8 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
                     // With no country named, the body known under more names (the more
                     // prominent one: the US Supreme Court over Canada's) wins.
                     let prominence = if body { gaz.entry(e).aliases.len() } else { 0 };
-                    (evidence.get(&e).copied().unwrap_or(0) + context_support(gaz, e, &evidence, doc_words()), named, country_weight, prominence, std::cmp::Reverse(e))
+                    let support = *support.entry(e).or_insert_with(|| context_support(gaz, e, &evidence, doc_words()));
+                    (evidence.get(&e).copied().unwrap_or(0) + support, named, country_weight, prominence, std::cmp::Reverse(e))
                 })
                 .expect("non-empty targets")
         };
@@ -422,7 +560,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
             if let Some(end_tok) = unit_tail(text, &seg.tokens, c.last_token) {
                 let e = seg.tokens[end_tok - 1].end;
                 let name = &text[c.start..e];
-                let known = by_id.contains_key(&format!("{}:{}", EntityType::Company.as_str(), slug(name)));
+                let known = by_id.contains_key(&context_id(EntityType::Company, name));
                 let idx = add_context_entity(&mut entities, &mut by_id, EntityType::Company, name, Mention { field: c.field, start, end: e, form: MentionForm::Context });
                 if !known {
                     entities[idx].parent = Some(entry.id.clone());
@@ -508,11 +646,55 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     Analysis { seg, title_seg, entities, anchors }
 }
 
+/// The words of at least four bytes in `texts`, lower-cased, that are `wanted`. Most words
+/// are told apart from the wanted ones by their [`sketch`], without being lower-cased or
+/// hashed, and none is copied unless wanted: far cheaper than collecting every word.
+fn words_among(texts: &[&str], mut wanted: FxHashSet<String>) -> FxHashSet<String> {
+    let sketches = Sketches::of(wanted.iter().map(String::as_str));
+    let mut found = FxHashSet::default();
+    let mut lower = String::new();
+    for w in texts.iter().flat_map(|t| t.split(|c: char| !c.is_alphanumeric())).filter(|w| w.len() >= 4) {
+        if wanted.is_empty() {
+            break;
+        }
+        let b = w.as_bytes();
+        let w = if !w.is_ascii() {
+            lower = w.to_lowercase();
+            &lower
+        } else if !sketches.may_hold(sketch_of(b.len(), b[0].to_ascii_lowercase(), b[b.len() - 1].to_ascii_lowercase())) {
+            continue;
+        } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower.clear();
+            lower.push_str(w);
+            lower.make_ascii_lowercase();
+            &lower
+        } else {
+            w
+        };
+        // Moved, not copied: each wanted word is found once.
+        if let Some(w) = wanted.take(w) {
+            found.insert(w);
+        }
+    }
+    found
+}
+
+/// The cue words of a name: its content words of four bytes or more, lower-cased.
+fn cue_words(name: &str) -> impl Iterator<Item = String> + '_ {
+    const GENERIC: &[&str] = &["international", "national", "department", "bureau", "office", "agency", "commission", "company", "group", "corporation", "limited", "united", "states", "with", "from"];
+    name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).map(str::to_lowercase).filter(|w| !GENERIC.contains(&w.as_str()))
+}
+
+/// The forms a cue word is found by in the article: itself, its plural, its singular.
+fn cue_forms(w: &str) -> impl Iterator<Item = String> + '_ {
+    [Some(w.to_string()), Some(format!("{w}s")), w.strip_suffix('s').map(str::to_string)].into_iter().flatten()
+}
+
 /// Document support for one of several entries sharing a surface form ("BIS", "SEC"): its
 /// parent named in the article (the Commerce Department for the Bureau of Industry and
 /// Security), its country named, and the content words of its full name or its cue words
 /// ("bank", "settlements"; "export") present in the text.
-fn context_support(gaz: &Gazetteer, e: u32, evidence: &FxHashMap<u32, u32>, doc_words: &rustc_hash::FxHashSet<String>) -> u32 {
+fn context_support(gaz: &Gazetteer, e: u32, evidence: &FxHashMap<u32, u32>, doc_words: &FxHashSet<String>) -> u32 {
     let entry = gaz.entry(e);
     let mut score = 0;
     if entry.parent.as_deref().and_then(|p| gaz.index_of(p)).is_some_and(|p| evidence.contains_key(&p)) {
@@ -524,9 +706,7 @@ fn context_support(gaz: &Gazetteer, e: u32, evidence: &FxHashMap<u32, u32>, doc_
             score += 1;
         }
     }
-    const GENERIC: &[&str] = &["international", "national", "department", "bureau", "office", "agency", "commission", "company", "group", "corporation", "limited", "united", "states", "with", "from"];
-    let cues = entry.name.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).map(str::to_lowercase).filter(|w| !GENERIC.contains(&w.as_str()));
-    let hits = cues.filter(|w| doc_words.contains(w) || doc_words.contains(&format!("{w}s")) || w.strip_suffix('s').is_some_and(|x| doc_words.contains(x))).count() as u32;
+    let hits = cue_words(&entry.name).filter(|w| cue_forms(w).any(|f| doc_words.contains(&f))).count() as u32;
     score + hits.min(2)
 }
 
@@ -612,23 +792,26 @@ fn drop_person_surnames(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmenta
         // After a given name ("Mary Barra"), after a title ("Sir Clive Woodward", "Mr Moody")
         // or after another capitalised word that is no ordinary word ("Alastair Campbell"),
         // a one-word company name in title case is a surname.
-        let sentence_start = opens_sentence(tokens, txt, p);
-        let person_before = gaz.is_first_name(pw)
-            || (is_strong_title(pw) && is_title_case(surname))
-            || (is_title_case(surname)
-                && is_title_case(pw)
-                && !is_not_name(pw)
-                && !gaz.is_common_word(pw)
-                && !sentence_start
-                && !all_caps_or_title_case(line_of(txt, c.start))
-                && c.targets.iter().all(|t| gaz.entry(t.0).kind == EntityType::Company));
+        // Evaluated last, and only when the cheap tests pass: the look-ups lower-case the
+        // word, and the headline test reads the whole line.
+        let person_before = || {
+            gaz.is_first_name(pw)
+                || (is_strong_title(pw) && is_title_case(surname))
+                || (is_title_case(surname)
+                    && is_title_case(pw)
+                    && c.targets.iter().all(|t| gaz.entry(t.0).kind == EntityType::Company)
+                    && !opens_sentence(tokens, txt, p)
+                    && !is_not_name(pw)
+                    && !gaz.is_common_word(pw)
+                    && !all_caps_or_title_case(line_of(txt, c.start)))
+        };
         if tokens[p].kind == TokenKind::Word
             && is_cap_word(pw)
             && is_cap_word(surname)
             && !in_candidate(cands, c.field, p)
-            && person_before
             && &txt[tokens[p].end..tokens[c.first_token].start] == " "
             && !c.targets.iter().any(|t| gaz.entry(t.0).kind == EntityType::Country)
+            && person_before()
         {
             drop[ci] = true;
             surnames.push(surname.to_string());
@@ -676,10 +859,10 @@ fn drop_non_names(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, 
         // A name particle opening a person's name ("Van Nistelrooy", "De Villiers") is not
         // the town or company of that one word.
         if c.last_token == c.first_token + 1
-            && is_particle(&txt[c.start..c.end].to_lowercase())
             && c.last_token < tokens.len()
             && &txt[tokens[c.first_token].end..tokens[c.last_token].start] == " "
             && is_title_case(word(c.last_token))
+            && is_particle(&txt[c.start..c.end].to_lowercase())
         {
             keep[ci] = false;
             continue;
@@ -935,20 +1118,24 @@ fn add_context_entity(
     name: &str,
     mention: Mention,
 ) -> usize {
-    let id = format!("{}:{}", kind.as_str(), slug(name));
-    let idx = *by_id.entry(id.clone()).or_insert_with(|| {
-        entities.push(DocEntity {
-            entry: None,
-            id,
-            name: name.to_string(),
-            kind,
-            subtype: None,
-            country: None,
-            parent: None,
-            mentions: Vec::new(),
-        });
-        entities.len() - 1
-    });
+    let id = context_id(kind, name);
+    let idx = match by_id.get(&id) {
+        Some(&idx) => idx,
+        None => {
+            entities.push(DocEntity {
+                entry: None,
+                id: id.clone(),
+                name: name.to_string(),
+                kind,
+                subtype: None,
+                country: None,
+                parent: None,
+                mentions: Vec::new(),
+            });
+            by_id.insert(id, entities.len() - 1);
+            entities.len() - 1
+        }
+    };
     entities[idx].mentions.push(mention);
     idx
 }
@@ -1202,9 +1389,10 @@ fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: u
     let mut a = i;
     let mut titled = false;
     for k in i..run_end {
-        if is_not_name(word(k)) || is_title(word(k)) {
+        let lists = lists_of(word(k));
+        if lists.has(List::NOT_NAME) || lists.has(List::TITLES) {
             a = k + 1;
-            titled = is_title(word(k));
+            titled = lists.has(List::TITLES);
         }
     }
     // Skip "." after "Mr." / initials at the start.
@@ -1337,6 +1525,12 @@ fn link_short_forms(
                 .or_insert(Some(idx));
         }
     }
+    // The first bytes of those words: most tokens (lower-case words, numbers) fail this one
+    // table look-up and need no hashing.
+    let mut first_bytes = [false; 256];
+    for &b in firsts.keys().chain(surnames.keys()).filter_map(|w| w.as_bytes().first()) {
+        first_bytes[usize::from(b)] = true;
+    }
     for (field, txt, sg) in [(Field::Title, title, title_seg), (Field::Text, text, seg)] {
         if firsts.is_empty() && surnames.is_empty() {
             break;
@@ -1344,7 +1538,12 @@ fn link_short_forms(
         for (ti, t) in sg.tokens.iter().enumerate() {
             // The cheap look-ups first: most words are neither a first word nor a surname, and
             // `overlaps` scans every covered span.
-            if t.kind != TokenKind::Word || !(firsts.contains_key(t.text(txt)) || surnames.contains_key(t.text(txt))) || overlaps(covered, field, t.start, t.end) {
+            let w = t.text(txt);
+            if t.kind != TokenKind::Word
+                || !w.as_bytes().first().is_some_and(|&b| first_bytes[usize::from(b)])
+                || !(firsts.contains_key(w) || surnames.contains_key(w))
+                || overlaps(covered, field, t.start, t.end)
+            {
                 continue;
             }
             if let Some(Some(idx)) = firsts.get(t.text(txt)) {
@@ -1413,8 +1612,8 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
             refs.push((s.start + m.start(), s.start + m.end(), AnchorKind::Nominal, count, country, auto, plural));
             let _ = si;
         }
-        for m in pronoun_regex().find_iter(st) {
-            refs.push((s.start + m.start(), s.start + m.end(), AnchorKind::Pronoun, 1, None, false, false));
+        for (a, b) in pronoun_spans(st) {
+            refs.push((s.start + a, s.start + b, AnchorKind::Pronoun, 1, None, false, false));
         }
     }
     refs.sort_by_key(|r| r.0);
@@ -1505,6 +1704,15 @@ mod tests {
 
     fn has(v: &[(String, Vec<String>)], id: &str, surface: &str) -> bool {
         v.iter().any(|(i, s)| i == id && s.iter().any(|x| x == surface))
+    }
+
+    #[test]
+    fn pronoun_spans_are_the_regex_matches() {
+        let re = Regex::new(r"\b(?:[Ii]ts?)\b").expect("regex");
+        for s in ["it", "Its", "It's its itself bit", "it_ its2 éit itá it² its\u{301} (it) ITS it", "", "t", "is it?", "i t its", "‿it it‿"] {
+            let want: Vec<(usize, usize)> = re.find_iter(s).map(|m| (m.start(), m.end())).collect();
+            assert_eq!(pronoun_spans(s).collect::<Vec<_>>(), want, "{s:?}");
+        }
     }
 
     #[test]

@@ -910,7 +910,7 @@ fn link_company_short_forms(gaz: &Gazetteer, text: &str, title: &str, cands: &mu
         .filter(|c| c.last_token > c.first_token + 1 && is_company(c))
         .map(|c| {
             let s = &src(c)[c.start..c.end];
-            let first = s.split(|ch: char| ch == ' ' || ch == '-').next().unwrap_or("").to_string();
+            let first = s.split([' ', '-']).next().unwrap_or("").to_string();
             (c.field, c.start, first, c.targets.clone())
         })
         .collect();
@@ -1439,7 +1439,7 @@ fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], 
             if is_title(w) || w == "Mr" || w == "Mrs" || w == "Ms" || w == "Dr" {
                 return true;
             }
-            if w == "." && a >= back + 1 && matches!(word(a - back - 1), "Mr" | "Mrs" | "Ms" | "Dr") {
+            if w == "." && a > back && matches!(word(a - back - 1), "Mr" | "Mrs" | "Ms" | "Dr") {
                 return true;
             }
         }

@@ -398,7 +398,7 @@ fn split_sentences(text: &str, tokens: &[Token], from: usize, n: usize) -> Vec<S
         // loop, not a memchr call per token.)
         if i + 1 < n {
             let gap = &text.as_bytes()[tok.end..tokens[i + 1].start];
-            if gap.iter().any(|&b| b == b'\n') {
+            if gap.contains(&b'\n') {
                 let blank = gap.iter().filter(|&&b| b == b'\n').count() >= 2;
                 let next_lower = tokens[i + 1].text(text).chars().next().is_some_and(|c| c.is_lowercase());
                 let wraps = (tok.kind == TokenKind::Word || t == ",") && next_lower;

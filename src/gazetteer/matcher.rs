@@ -561,7 +561,7 @@ impl Matcher {
                     && surface.iter().zip(p.exact.iter()).all(|(&ti, e)| {
                         let s = tokens[ti].text(text);
                         if s.contains('.') {
-                            &*strip_dots(s) == &**e
+                            *strip_dots(s) == **e
                         } else {
                             s == &**e
                         }
@@ -586,8 +586,7 @@ impl Matcher {
             let mut tid = ids[i];
             let mut best: Option<(usize, Vec<Target>)> = None;
             surface.clear();
-            loop {
-                let Some(next) = self.step(node, tid) else { break };
+            while let Some(next) = self.step(node, tid) {
                 node = next;
                 surface.push(j);
                 let slot = self.terminal[node as usize];

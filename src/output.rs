@@ -54,7 +54,7 @@
 //!   in one record gets `-2`, a third `-3`, in record order ([`disambiguate_event_ids`]). The id
 //!   depends only on the article, so re-running a corpus upserts rather than duplicates.
 
-use crate::entities::{Analysis, AnchorKind, Field, MentionForm};
+use crate::entities::{Analysis, AnchorKind, Field};
 use crate::events::{Event, Modality, Polarity, Quote};
 use crate::gazetteer::Gazetteer;
 use crate::input::Article;
@@ -381,7 +381,6 @@ pub fn build(gaz: &Gazetteer, article: &Article, an: &Analysis, events: &[Event]
             }
         }
     }
-    let _ = MentionForm::Name;
     let events: Vec<EventRecord> = events
         .iter()
         .map(|ev| {

@@ -1573,7 +1573,7 @@ fn link_short_forms(
 fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], anchors: &mut Vec<Anchor>) {
     let is_company = |i: usize| entities[i].kind == EntityType::Company;
     let mut refs: Vec<(usize, usize, AnchorKind, usize, Option<String>, bool, bool)> = Vec::new(); // start,end,kind,count,demonym-country,automaker,plural
-    for (si, s) in seg.sentences.iter().enumerate() {
+    for s in seg.sentences.iter() {
         let st = &text[s.start..s.end];
         let heads = if nominal_heads().is_match(st) { Some(nominal_regex().captures_iter(st)) } else { None };
         for c in heads.into_iter().flatten() {
@@ -1590,7 +1590,6 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
             if plural && count == 0 {
                 continue;
             }
-            let mods = c.name("mods").map_or("", |x| x.as_str());
             // A modifier that is a country demonym restricts the country.
             let mut country = None;
             for a in anchors.iter() {
@@ -1608,9 +1607,7 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
                 continue;
             }
             let auto = head.contains("auto") || head.contains("car");
-            let _ = mods;
             refs.push((s.start + m.start(), s.start + m.end(), AnchorKind::Nominal, count, country, auto, plural));
-            let _ = si;
         }
         for (a, b) in pronoun_spans(st) {
             refs.push((s.start + a, s.start + b, AnchorKind::Pronoun, 1, None, false, false));

@@ -905,13 +905,20 @@ fn drop_non_names(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, 
 fn link_company_short_forms(gaz: &Gazetteer, text: &str, title: &str, cands: &mut [Candidate]) {
     let src = |c: &Candidate| if c.field == Field::Title { title } else { text };
     let is_company = |c: &Candidate| c.targets.iter().all(|t| gaz.entry(t.0).kind == EntityType::Company);
-    let long: Vec<(Field, usize, String, Vec<(u32, Form, bool)>)> = cands
+    /// A company name of several words: where it is, its first word, its entries.
+    struct Long {
+        field: Field,
+        start: usize,
+        first: String,
+        targets: Vec<(u32, Form, bool)>,
+    }
+    let long: Vec<Long> = cands
         .iter()
         .filter(|c| c.last_token > c.first_token + 1 && is_company(c))
         .map(|c| {
             let s = &src(c)[c.start..c.end];
             let first = s.split([' ', '-']).next().unwrap_or("").to_string();
-            (c.field, c.start, first, c.targets.clone())
+            Long { field: c.field, start: c.start, first, targets: c.targets.clone() }
         })
         .collect();
     if long.is_empty() {
@@ -924,23 +931,24 @@ fn link_company_short_forms(gaz: &Gazetteer, text: &str, title: &str, cands: &mu
         let w = &src(c)[c.start..c.end];
         // A short form naming the parent of the longer name ("GM" after "GM Europe" in an
         // article that also names General Motors in full) refers to the parent, not the unit.
-        let names_parent = |l: &(Field, usize, String, Vec<(u32, Form, bool)>)| {
-            l.3.iter().any(|t| {
+        let names_parent = |l: &Long| {
+            l.targets.iter().any(|t| {
                 gaz.entry(t.0)
                     .parent
                     .as_deref()
                     .and_then(|p| gaz.index_of(p))
-                    .is_some_and(|p| c.targets.iter().any(|u| u.0 == p) && long.iter().any(|o| o.3.iter().any(|u| u.0 == p)))
+                    .is_some_and(|p| c.targets.iter().any(|u| u.0 == p) && long.iter().any(|o| o.targets.iter().any(|u| u.0 == p)))
             })
         };
-        let same: Vec<&(Field, usize, String, Vec<(u32, Form, bool)>)> = long
+        let same: Vec<&Long> = long
             .iter()
-            .filter(|l| l.2 == w && !l.3.iter().any(|t| c.targets.iter().any(|u| u.0 == t.0)) && !names_parent(l))
+            .filter(|l| l.first == w && !l.targets.iter().any(|t| c.targets.iter().any(|u| u.0 == t.0)) && !names_parent(l))
             .collect();
         let pos = (c.field, c.start);
-        let pick = same.iter().filter(|l| (l.0, l.1) < pos).max_by_key(|l| (l.0, l.1)).or_else(|| same.iter().min_by_key(|l| (l.0, l.1)));
+        let at = |l: &&&Long| (l.field, l.start);
+        let pick = same.iter().filter(|l| at(l) < pos).max_by_key(at).or_else(|| same.iter().min_by_key(at));
         if let Some(l) = pick {
-            c.targets = l.3.iter().map(|t| (t.0, Form::Alias, false)).collect();
+            c.targets = l.targets.iter().map(|t| (t.0, Form::Alias, false)).collect();
         }
     }
 }
@@ -1571,8 +1579,19 @@ fn link_short_forms(
 /// ("it", "its") references to companies, by salience: the first company of the current
 /// sentence before the reference, else of the nearest earlier sentence that names one.
 fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], anchors: &mut Vec<Anchor>) {
+    /// A reference found in the text: byte span, kind, how many companies it names ("the two
+    /// makers"), the country a demonym modifier restricts it to, whether its head names a
+    /// carmaker.
+    struct Ref {
+        start: usize,
+        end: usize,
+        kind: AnchorKind,
+        count: usize,
+        country: Option<String>,
+        auto: bool,
+    }
     let is_company = |i: usize| entities[i].kind == EntityType::Company;
-    let mut refs: Vec<(usize, usize, AnchorKind, usize, Option<String>, bool, bool)> = Vec::new(); // start,end,kind,count,demonym-country,automaker,plural
+    let mut refs: Vec<Ref> = Vec::new();
     for s in seg.sentences.iter() {
         let st = &text[s.start..s.end];
         let heads = if nominal_heads().is_match(st) { Some(nominal_regex().captures_iter(st)) } else { None };
@@ -1607,13 +1626,13 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
                 continue;
             }
             let auto = head.contains("auto") || head.contains("car");
-            refs.push((s.start + m.start(), s.start + m.end(), AnchorKind::Nominal, count, country, auto, plural));
+            refs.push(Ref { start: s.start + m.start(), end: s.start + m.end(), kind: AnchorKind::Nominal, count, country, auto });
         }
         for (a, b) in pronoun_spans(st) {
-            refs.push((s.start + a, s.start + b, AnchorKind::Pronoun, 1, None, false, false));
+            refs.push(Ref { start: s.start + a, end: s.start + b, kind: AnchorKind::Pronoun, count: 1, country: None, auto: false });
         }
     }
-    refs.sort_by_key(|r| r.0);
+    refs.sort_by_key(|r| r.start);
     // Anchors of one sentence, without scanning them all per reference: the name anchors
     // (sorted by start, so by sentence) and the references pushed below (in order of start,
     // so by sentence too) each hold a sentence's anchors in one contiguous run.
@@ -1625,7 +1644,7 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
         let b = base + pushed.partition_point(|x| x.sentence < k)..base + pushed.partition_point(|x| x.sentence <= k);
         (a, b)
     };
-    for (start, end, kind, count, country, auto, _plural) in refs {
+    for Ref { start, end, kind, count, country, auto } in refs {
         let si = sentence_of(seg, start);
         let ok = |e: usize| {
             is_company(e)

@@ -17,8 +17,11 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
 
-/// The embedded default gazetteer and rule files, `(file name, content)`.
-pub(crate) fn embedded_files() -> (&'static [(&'static str, &'static str)], &'static [(&'static str, &'static str)]) {
+/// Files built into the binary, `(file name, content)`.
+pub(crate) type EmbeddedFiles = &'static [(&'static str, &'static str)];
+
+/// The embedded default gazetteer and rule files.
+pub(crate) fn embedded_files() -> (EmbeddedFiles, EmbeddedFiles) {
     (embedded::GAZETTEER_FILES, embedded::RULE_FILES)
 }
 

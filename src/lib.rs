@@ -62,7 +62,8 @@ pub struct ExtractorBuilder {
 }
 
 impl ExtractorBuilder {
-    /// Loads gazetteers from this directory instead of the embedded ones.
+    /// Loads gazetteers from this directory, or from a compiled gazetteer file
+    /// ([`Gazetteer::to_compiled`]), instead of the embedded ones.
     pub fn gazetteers(mut self, dir: impl AsRef<Path>) -> Self {
         self.gazetteer_dir = Some(dir.as_ref().to_path_buf());
         self
@@ -77,7 +78,7 @@ impl ExtractorBuilder {
     /// Loads, validates and compiles everything; reports every problem found.
     pub fn build(self) -> Result<Extractor, ConfigError> {
         let gaz = match &self.gazetteer_dir {
-            Some(d) => Gazetteer::from_dir(d),
+            Some(d) => Gazetteer::from_path(d),
             None => Gazetteer::embedded(),
         };
         let rules = match &self.rules_path {

@@ -19,9 +19,11 @@
 use crate::segment::{tokenize_into, Token, TokenKind};
 use crate::swar;
 use rustc_hash::FxHashMap;
+use super::compiled::{SectionReader, SectionWriter};
+use serde::{Deserialize, Serialize};
 
 /// How the surface form's case must agree with the alias.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CasePolicy {
     /// Tokens capitalised in the alias must be capitalised in the text ("Apple", not "apple").
     Cased,
@@ -30,7 +32,7 @@ pub enum CasePolicy {
 }
 
 /// Which kind of surface form matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Form {
     /// The canonical name.
     Name,
@@ -41,7 +43,7 @@ pub enum Form {
 }
 
 /// One entry a key can resolve to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
     /// Index of the entry in the gazetteer.
     pub entry: u32,
@@ -54,7 +56,7 @@ pub struct Target {
     pattern: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 struct Pattern {
     /// Bit k set: token k of the alias starts with a capital.
     caps: u64,
@@ -79,7 +81,7 @@ pub struct Match {
 
 /// A short token packed with its length: compared and hashed as two words, no pointer to
 /// follow on a probe (a `Box<str>` key costs a cache miss per lookup at 1M names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct ShortKey(u64, u64);
 
 impl std::hash::Hash for ShortKey {
@@ -107,7 +109,7 @@ fn le_bytes(b: &[u8]) -> u64 {
 
 /// The name vocabulary: normalised token → id. Tokens of up to 15 bytes (nearly all) are
 /// keyed inline, longer ones by their text.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 struct Vocab {
     short: FxHashMap<ShortKey, u32>,
     long: FxHashMap<Box<str>, u32>,
@@ -508,6 +510,74 @@ impl MatcherBuilder {
 }
 
 impl Matcher {
+    /// Checks that every index of a matcher read from a compiled file is in bounds, so that
+    /// matching can never index out of range: a file with a valid checksum but inconsistent
+    /// tables is refused at load time with the first inconsistency found.
+    pub(crate) fn check_structure(&self, entries: usize) -> Result<(), String> {
+        let words = self.vocab.len();
+        let nodes = self.edge_token.len();
+        let ids_ok = |v: &Vocab| v.short.values().chain(v.long.values()).all(|&id| (id as usize) < words);
+        let slots = self.target_off.len().saturating_sub(1);
+        let fail = |what: &str| Err(format!("inconsistent matcher tables: {what}"));
+        if words >= LATER as usize || !ids_ok(&self.vocab) || !ids_ok(&self.lower_start) {
+            return fail("token id out of range");
+        }
+        if self.root.len() != words || self.root.iter().any(|&n| n != u32::MAX && n as usize >= nodes) {
+            return fail("root table");
+        }
+        if self.child_start.len() != nodes + 1
+            || self.child_start.windows(2).any(|w| w[0] > w[1])
+            || self.child_start.last().is_some_and(|&c| c as usize > nodes)
+        {
+            return fail("child table");
+        }
+        if self.terminal.len() != nodes || self.terminal.iter().any(|&t| t != u32::MAX && t as usize >= slots) {
+            return fail("terminal slots");
+        }
+        if self.target_off.is_empty()
+            || self.target_off.windows(2).any(|w| w[0] > w[1])
+            || self.target_off.last().is_some_and(|&o| o as usize != self.targets.len())
+        {
+            return fail("target offsets");
+        }
+        if self.targets.iter().any(|t| t.entry as usize >= entries || t.pattern as usize >= self.patterns.len()) {
+            return fail("target entry or pattern out of range");
+        }
+        Ok(())
+    }
+
+    /// Writes the tables to a compiled gazetteer, one section each: the reader then never
+    /// holds more than one table's bytes besides what it has decoded.
+    pub(super) fn write_sections<W: std::io::Write>(&self, w: &mut SectionWriter<W>) -> std::io::Result<()> {
+        w.put(&self.vocab)?;
+        w.put(&self.lower_start)?;
+        w.put(&self.root)?;
+        w.put(&self.child_start)?;
+        w.put(&self.edge_token)?;
+        w.put(&self.terminal)?;
+        w.put(&self.targets)?;
+        w.put(&self.target_off)?;
+        w.put(&self.patterns)?;
+        w.put(&(self.forms as u64))
+    }
+
+    /// Reads what [`Matcher::write_sections`] wrote; indices are checked by the caller with
+    /// [`Matcher::check_structure`].
+    pub(super) fn read_sections<R: std::io::Read>(r: &mut SectionReader<R>) -> Result<Matcher, String> {
+        Ok(Matcher {
+            vocab: r.get()?,
+            lower_start: r.get()?,
+            root: r.get()?,
+            child_start: r.get()?,
+            edge_token: r.get()?,
+            terminal: r.get()?,
+            targets: r.get()?,
+            target_off: r.get()?,
+            patterns: r.get()?,
+            forms: r.get::<u64>()? as usize,
+        })
+    }
+
     /// Number of distinct normalised tokens.
     pub fn vocabulary_size(&self) -> usize {
         self.vocab.len()

@@ -3,6 +3,7 @@
 //! The data format is described in `gazetteers/README.md`. The default files are embedded in
 //! the binary; [`Gazetteer::from_dir`] loads a user's directory instead.
 
+mod compiled;
 mod load;
 pub mod matcher;
 
@@ -10,7 +11,7 @@ pub use matcher::{CasePolicy, Form, Match, Matcher, Target};
 
 use crate::error::{ConfigError, Problem};
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 mod embedded {
@@ -26,7 +27,7 @@ pub(crate) fn embedded_files() -> (EmbeddedFiles, EmbeddedFiles) {
 }
 
 /// Entity types of the taxonomy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityType {
     /// A business.
@@ -76,13 +77,15 @@ impl EntityType {
 /// entries leave empty (subtype, country, parent, aliases, demonyms, external ids) live in one
 /// boxed [`EntryExtra`], reached through `Deref` (`entry.parent`, `entry.wikidata`), so an
 /// entry without them costs one null pointer instead of ~180 bytes of empty fields.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// Stable canonical id (`company:huawei`).
     pub id: String,
     /// Canonical name.
     pub name: String,
-    /// File the entry came from.
+    /// File the entry came from. A compiled gazetteer stores each file once (see
+    /// `compiled.rs`), not once per entry.
+    #[serde(skip)]
     pub path: std::sync::Arc<str>,
     extra: Option<Box<EntryExtra>>,
     /// Line in that file.
@@ -92,7 +95,7 @@ pub struct Entry {
 }
 
 /// The optional columns of an [`Entry`], boxed together (see there).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct EntryExtra {
     /// Subtype (`automaker`, `media`, `city`, ...).
     pub subtype: Option<Box<str>>,
@@ -185,6 +188,28 @@ impl Gazetteer {
         let sources: Vec<(String, String)> =
             files.iter().map(|(n, c)| (format!("<embedded>/gazetteers/{n}"), c.to_string())).collect();
         Gazetteer::from_sources(&sources)
+    }
+
+    /// Loads a directory of gazetteer files ([`Gazetteer::from_dir`]) or a compiled gazetteer
+    /// file ([`Gazetteer::to_compiled`]).
+    pub fn from_path(path: &Path) -> Result<Gazetteer, ConfigError> {
+        if path.is_dir() {
+            Gazetteer::from_dir(path)
+        } else if compiled::is_compiled(path) {
+            compiled::read(path)
+        } else if path.exists() {
+            let msg = "neither a directory of gazetteer files nor a compiled gazetteer (`gazette gazetteer compile`)";
+            Err(ConfigError::single(path.display().to_string(), 0, msg))
+        } else {
+            Err(ConfigError::single(path.display().to_string(), 0, "no such gazetteer directory or file"))
+        }
+    }
+
+    /// Writes the gazetteer as one binary file that [`Gazetteer::from_path`] loads without
+    /// parsing or compiling anything (format: `src/gazetteer/compiled.rs`). The same sources
+    /// always give the same bytes.
+    pub fn write_compiled(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        compiled::write(self, out)
     }
 
     /// Loads every `*.tsv` (entries), `common-words.txt` and `first-names.txt` file of `dir`.

@@ -169,3 +169,35 @@ fn a_country_named_inside_a_government_body_is_a_country_mention() {
     assert!(recs[0]["entities"].as_array().unwrap().iter().any(|e| e["type"] == "government"));
     assert_offsets(text, "", &recs[0]);
 }
+
+#[test]
+fn compiled_gazetteer_gives_the_same_output_and_damage_is_a_configuration_error() {
+    let dir = std::env::temp_dir().join(format!("gazette-compiled-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("default.gzc");
+    let out = run(&["gazetteer", "compile", repo("gazetteers").to_str().unwrap(), "-o", file.to_str().unwrap()], b"");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("compiled"));
+    let input = std::fs::read(repo("fixtures/multi.jsonl")).unwrap();
+    let from_tsv = run(&["--input", "jsonl", "--gazetteers", repo("gazetteers").to_str().unwrap()], &input);
+    let from_compiled = run(&["--input", "jsonl", "--gazetteers", file.to_str().unwrap()], &input);
+    assert!(from_compiled.status.success(), "{}", String::from_utf8_lossy(&from_compiled.stderr));
+    assert!(!from_tsv.stdout.is_empty());
+    assert_eq!(from_tsv.stdout, from_compiled.stdout);
+    let seed = std::fs::read_to_string(repo("fixtures/seed.txt")).unwrap();
+    seed_checks(&lines(&run(&["--gazetteers", file.to_str().unwrap()], seed.as_bytes()))[0], &seed, "");
+    // A truncated copy, and a file that is neither a directory nor compiled: exit 2, the file
+    // named, nothing on stdout.
+    let bytes = std::fs::read(&file).unwrap();
+    let cut = dir.join("cut.gzc");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let other = dir.join("notes.txt");
+    std::fs::write(&other, "hello").unwrap();
+    for (path, says) in [(&cut, "truncated"), (&other, "neither a directory")] {
+        let out = run(&["--gazetteers", path.to_str().unwrap()], b"Nokia");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(path.to_str().unwrap()) && err.contains(says), "{err}");
+    }
+}

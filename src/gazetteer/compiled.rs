@@ -1,0 +1,247 @@
+//! Compiled gazetteers: a checked, loaded [`Gazetteer`] written to one binary file and read
+//! back without parsing TSV, tokenising names or laying out the trie again.
+//!
+//! A million-name gazetteer takes ~0.7 s to load from TSV, most of it parsing and building the
+//! matcher; the compiled file loads in a fraction of that (`BENCHMARKS.md`). It is a cache of
+//! the sources, not a new source format: `gazette gazetteer compile DIR -o FILE` writes it after
+//! every check of the TSV files has passed, and it must be rebuilt when they change or gazette
+//! is upgraded (a file from another version is refused with that advice).
+//!
+//! Layout: a header, then sections, each encoded with `postcard` (serde's compact binary
+//! encoding) and read one at a time, so loading never holds the whole file in memory.
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 16 | magic `gazette:compiled` |
+//! | 4 | format number, little endian |
+//! | 1 + n | length and text of the gazette version that wrote it |
+//! | per section: 8 + 4 + n | length and CRC-32 of the section (little endian), the section |
+//!
+//! The sections, in order: the source files (path and entry count, in load order), the id
+//! index, the first names, the common words, the matcher's tables
+//! ([`Matcher::write_sections`]), then the entries in chunks of [`CHUNK`].
+//!
+//! Loading checks the header, every section's length and checksum before decoding it, that
+//! nothing follows the last section, and every table index after decoding
+//! ([`Matcher::check_structure`]), so a damaged file is an error naming the file, never a panic
+//! later.
+
+use super::{Entry, Gazetteer, Matcher};
+use crate::error::ConfigError;
+use rustc_hash::FxHashSet;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+const MAGIC: &[u8; 16] = b"gazette:compiled";
+/// Bump when the sections' layout or the meaning of any table changes.
+const FORMAT: u32 = 1;
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Entries per section.
+const CHUNK: usize = 1 << 16;
+
+/// Writes length-and-checksum framed sections.
+pub(super) struct SectionWriter<W: Write> {
+    out: W,
+    buf: Vec<u8>,
+}
+
+impl<W: Write> SectionWriter<W> {
+    pub(super) fn put<T: Serialize + ?Sized>(&mut self, value: &T) -> std::io::Result<()> {
+        self.buf.clear();
+        let buf = std::mem::take(&mut self.buf);
+        // Encoding plain vectors, maps and strings into memory cannot fail.
+        self.buf = postcard::to_extend(value, buf).map_err(std::io::Error::other)?;
+        self.out.write_all(&(self.buf.len() as u64).to_le_bytes())?;
+        self.out.write_all(&crc32fast::hash(&self.buf).to_le_bytes())?;
+        self.out.write_all(&self.buf)
+    }
+}
+
+/// Reads the sections of a [`SectionWriter`], one buffer reused for all of them.
+pub(super) struct SectionReader<R: Read> {
+    input: R,
+    /// Bytes not yet read: a damaged length can never make the reader allocate more.
+    left: u64,
+    buf: Vec<u8>,
+}
+
+impl<R: Read> SectionReader<R> {
+    fn bytes(&mut self, n: u64) -> Result<(), String> {
+        if n > self.left {
+            return Err("truncated or damaged (a section runs past the end of the file)".into());
+        }
+        self.buf.clear();
+        self.buf.resize(n as usize, 0);
+        self.input.read_exact(&mut self.buf).map_err(|e| format!("cannot read: {e}"))?;
+        self.left -= n;
+        Ok(())
+    }
+
+    pub(super) fn get<T: DeserializeOwned>(&mut self) -> Result<T, String> {
+        self.bytes(12)?;
+        let len = u64::from_le_bytes(self.buf[..8].try_into().unwrap_or_default());
+        let crc = u32::from_le_bytes(self.buf[8..12].try_into().unwrap_or_default());
+        self.bytes(len)?;
+        if crc32fast::hash(&self.buf) != crc {
+            return Err("damaged (checksum mismatch)".into());
+        }
+        postcard::from_bytes(&self.buf).map_err(|e| format!("cannot decode a section: {e}"))
+    }
+}
+
+fn sorted(set: &FxHashSet<String>) -> Vec<&str> {
+    let mut v: Vec<&str> = set.iter().map(String::as_str).collect();
+    v.sort_unstable();
+    v
+}
+
+/// Writes the compiled form of `g`. The same sources always give the same bytes.
+pub fn write(g: &Gazetteer, out: impl Write) -> std::io::Result<()> {
+    let mut out = BufWriter::new(out);
+    out.write_all(MAGIC)?;
+    out.write_all(&FORMAT.to_le_bytes())?;
+    out.write_all(&[VERSION.len() as u8])?;
+    out.write_all(VERSION.as_bytes())?;
+    let mut files: Vec<(&str, u32)> = Vec::new();
+    for e in &g.entries {
+        match files.last_mut() {
+            Some((p, n)) if *p == &*e.path => *n += 1,
+            _ => files.push((&e.path, 1)),
+        }
+    }
+    let mut w = SectionWriter { out, buf: Vec::new() };
+    w.put(&files)?;
+    w.put(&g.by_id)?;
+    w.put(&sorted(&g.first_names))?;
+    w.put(&sorted(&g.common_words))?;
+    g.matcher.write_sections(&mut w)?;
+    for chunk in g.entries.chunks(CHUNK) {
+        w.put(chunk)?;
+    }
+    w.out.flush()
+}
+
+/// Does the file start like a compiled gazetteer?
+pub fn is_compiled(path: &Path) -> bool {
+    let mut head = [0u8; 16];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == MAGIC
+}
+
+/// Reads a compiled gazetteer.
+pub fn read(path: &Path) -> Result<Gazetteer, ConfigError> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| ConfigError::single(name.clone(), 0, format!("cannot read gazetteers: {e}")))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    decode(&name, BufReader::with_capacity(1 << 16, file), size)
+}
+
+/// Decodes `size` bytes of `input`, a compiled gazetteer called `name` in errors.
+fn decode(name: &str, input: impl Read, size: u64) -> Result<Gazetteer, ConfigError> {
+    let recompile = "rebuild it with `gazette gazetteer compile`";
+    let mut r = SectionReader { input, left: size, buf: Vec::new() };
+    let read = |r: &mut SectionReader<_>| -> Result<Gazetteer, String> {
+        r.bytes(21)?;
+        if &r.buf[..16] != MAGIC {
+            return Err("not a compiled gazetteer (bad magic bytes)".into());
+        }
+        let format = u32::from_le_bytes(r.buf[16..20].try_into().unwrap_or_default());
+        let vlen = r.buf[20] as u64;
+        r.bytes(vlen)?;
+        let version = String::from_utf8_lossy(&r.buf).into_owned();
+        if format != FORMAT || version != VERSION {
+            return Err(format!("compiled by gazette {version} (format {format}); this is gazette {VERSION} (format {FORMAT})"));
+        }
+        let files: Vec<(String, u32)> = r.get()?;
+        let by_id: Vec<u32> = r.get()?;
+        let first_names: FxHashSet<String> = r.get()?;
+        let common_words: FxHashSet<String> = r.get()?;
+        let matcher = Matcher::read_sections(r)?;
+        let total: usize = files.iter().map(|f| f.1 as usize).sum();
+        if by_id.len() != total || by_id.iter().any(|&i| i as usize >= total) {
+            return Err("inconsistent id index".into());
+        }
+        matcher.check_structure(total)?;
+        let mut entries: Vec<Entry> = Vec::with_capacity(total);
+        while entries.len() < total {
+            let chunk: Vec<Entry> = r.get()?;
+            if chunk.is_empty() || entries.len() + chunk.len() > total {
+                return Err("inconsistent entry sections".into());
+            }
+            entries.extend(chunk);
+        }
+        if r.left != 0 {
+            return Err(format!("{} unexpected bytes after the last section", r.left));
+        }
+        let mut at = 0;
+        for (file, n) in files {
+            let file: Arc<str> = Arc::from(file);
+            for e in &mut entries[at..at + n as usize] {
+                e.path = file.clone();
+            }
+            at += n as usize;
+        }
+        Ok(Gazetteer { entries, by_id, matcher, first_names, common_words })
+    };
+    read(&mut r).map_err(|m| ConfigError::single(name, 0, format!("{m}; {recompile}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compiled(g: &Gazetteer) -> Vec<u8> {
+        let mut out = Vec::new();
+        write(g, &mut out).unwrap();
+        out
+    }
+
+    fn found(g: &Gazetteer, text: &str) -> Vec<(usize, usize, Vec<u32>)> {
+        let toks = crate::segment::tokenize(text);
+        let ids = g.matcher().token_ids(text, &toks);
+        let mut out = Vec::new();
+        g.matcher().find(text, &toks, &ids, 0..toks.len(), &mut out);
+        out.into_iter().map(|m| (m.start, m.end, m.targets.iter().map(|t| t.entry).collect())).collect()
+    }
+
+    #[test]
+    fn round_trip_keeps_entries_index_lists_and_matches() {
+        let g = Gazetteer::embedded().unwrap();
+        let bytes = compiled(&g);
+        assert_eq!(bytes, compiled(&g), "same gazetteer, same bytes");
+        let h = decode("g.gzc", &bytes[..], bytes.len() as u64).unwrap();
+        assert_eq!(h.entries, g.entries);
+        assert_eq!(h.entries.iter().map(|e| &*e.path).collect::<Vec<_>>(), g.entries.iter().map(|e| &*e.path).collect::<Vec<_>>());
+        assert_eq!(h.by_id, g.by_id);
+        assert_eq!((h.first_names.len(), h.common_words.len()), (g.first_names.len(), g.common_words.len()));
+        assert!(h.is_common_word("Apple") && h.index_of("company:huawei").is_some());
+        let text = "Huawei and Nokia met the U.S. Commerce Department; Chinese and German automakers, Mercedes-Benz and eBay.";
+        assert!(found(&g, text).len() >= 6);
+        assert_eq!(found(&h, text), found(&g, text));
+        assert_eq!(h.matcher().vocabulary_size(), g.matcher().vocabulary_size());
+        assert_eq!(h.matcher().pattern_count(), g.matcher().pattern_count());
+    }
+
+    #[test]
+    fn every_damaged_byte_and_every_truncation_is_an_error_not_a_panic() {
+        let h = "id\tname\ttype\tsubtype\tcountry\tparent\taliases\tdemonyms\twikidata\tticker\tisin\tcik\n";
+        let tsv = format!("{h}company:acme\tAcme Corp\tcompany\t\tUS\t\tACME|=AcMe\t\tQ1\t\t\t\ncountry:fr\tFrance\tcountry\t\tFR\t\t\tFrench\t\t\t\t\n");
+        let g = Gazetteer::from_sources(&[("a.tsv".into(), tsv), ("common-words.txt".into(), "acme\n".into())]).unwrap();
+        let bytes = compiled(&g);
+        assert!(decode("a.gzc", &bytes[..], bytes.len() as u64).is_ok());
+        for i in 0..bytes.len() {
+            let mut bad = bytes.clone();
+            bad[i] ^= 0x41;
+            let e = decode("a.gzc", &bad[..], bad.len() as u64).err().unwrap_or_else(|| panic!("byte {i} flipped was accepted"));
+            assert!(e.to_string().starts_with("a.gzc: "), "{e}");
+        }
+        for n in 0..bytes.len() {
+            assert!(decode("a.gzc", &bytes[..n], n as u64).is_err(), "cut at {n} was accepted");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(decode("a.gzc", &longer[..], longer.len() as u64).unwrap_err().to_string().contains("unexpected bytes"));
+    }
+}

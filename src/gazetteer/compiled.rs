@@ -37,7 +37,7 @@ use std::sync::Arc;
 
 const MAGIC: &[u8; 16] = b"gazette:compiled";
 /// Bump when the sections' layout or the meaning of any table changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Entries per section.
 const CHUNK: usize = 1 << 16;
@@ -88,7 +88,11 @@ impl<R: Read> SectionReader<R> {
         if crc32fast::hash(&self.buf) != crc {
             return Err("damaged (checksum mismatch)".into());
         }
-        postcard::from_bytes(&self.buf).map_err(|e| format!("cannot decode a section: {e}"))
+        match postcard::take_from_bytes(&self.buf) {
+            Ok((value, [])) => Ok(value),
+            Ok(_) => Err("damaged (a section holds more than its value)".into()),
+            Err(e) => Err(format!("cannot decode a section: {e}")),
+        }
     }
 }
 

@@ -113,6 +113,23 @@ fn le_bytes(b: &[u8]) -> u64 {
 struct Vocab {
     short: FxHashMap<ShortKey, u32>,
     long: FxHashMap<Box<str>, u32>,
+    /// A one-hash Bloom filter of the short keys, about 8 bits per key (empty: not built, no
+    /// filtering). Most words of running text are in no name; one bit test rejects ~7 in 8 of
+    /// them before the hash probe, which costs several times more.
+    sketch: Vec<u64>,
+    /// For a small vocabulary only (empty otherwise): the first two bytes of every key, one bit
+    /// per pair. The lower-case words that can start a name are a few dozen, and two byte
+    /// reads and a bit test turn away nearly every word of running text without building its
+    /// key.
+    pairs: Vec<u64>,
+}
+
+/// Vocabularies up to this size get a [`Vocab::pairs`] table.
+const PAIRS_UP_TO: usize = 1024;
+
+/// The bit of the key prefix `(a, b)` (`b` is 0 for a one-byte key) in [`Vocab::pairs`].
+fn pair_index(a: u8, b: u8) -> usize {
+    (a as usize) << 8 | b as usize
 }
 
 impl Vocab {
@@ -129,6 +146,7 @@ impl Vocab {
 
     fn get(&self, s: &str) -> Option<u32> {
         match Vocab::short_key(s) {
+            Some(k) if !self.may_hold(&k) => None,
             Some(k) => self.short.get(&k).copied(),
             None => self.long.get(s).copied(),
         }
@@ -153,17 +171,74 @@ impl Vocab {
         self.short.len() + self.long.len()
     }
 
-    fn shrink_to_fit(&mut self) {
+    /// Shrinks the tables and builds the sketch: the vocabulary is complete.
+    fn seal(&mut self) {
         self.short.shrink_to_fit();
         self.long.shrink_to_fit();
+        let bits = (self.short.len() * 8).max(4096).next_multiple_of(64);
+        self.sketch = vec![0; bits / 64];
+        for k in self.short.keys() {
+            let (word, bit) = self.sketch_bit(k);
+            self.sketch[word] |= bit;
+        }
+        self.pairs = Vec::new();
+        if self.len() <= PAIRS_UP_TO {
+            self.pairs = vec![0; 1 << 10];
+            let firsts = self.short.keys().map(|k| (k.0 as u8, (k.0 >> 8) as u8));
+            let long_firsts = self.long.keys().map(|k| (k.as_bytes()[0], k.as_bytes()[1]));
+            for (a, b) in firsts.chain(long_firsts) {
+                let i = pair_index(a, b);
+                self.pairs[i / 64] |= 1 << (i % 64);
+            }
+        }
+    }
+
+    /// False when `word` certainly normalises to no key, by its first two bytes: when they
+    /// are ASCII and no dot, normalising only lower-cases them.
+    #[inline]
+    fn may_start(&self, word: &[u8]) -> bool {
+        let (a, b) = match *word {
+            [a] => (a, 0),
+            [a, b, ..] => (a, b),
+            [] => return true,
+        };
+        if self.pairs.is_empty() || !(a | b).is_ascii() || a == b'.' || b == b'.' {
+            return true;
+        }
+        let i = pair_index(a.to_ascii_lowercase(), b.to_ascii_lowercase());
+        self.pairs[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// Where `k` sits in the sketch: word index and bit.
+    #[inline]
+    fn sketch_bit(&self, k: &ShortKey) -> (usize, u64) {
+        let h = k.0.rotate_left(23) ^ k.1;
+        let h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // Multiply-high maps the hash onto the bit range without a modulo and never past it.
+        let i = ((h as u128 * (self.sketch.len() as u128 * 64)) >> 64) as usize;
+        (i / 64, 1 << (i % 64))
+    }
+
+    /// Can `k` be a key? False only when it certainly is not.
+    #[inline]
+    fn may_hold(&self, k: &ShortKey) -> bool {
+        if self.sketch.is_empty() {
+            return true;
+        }
+        let (word, bit) = self.sketch_bit(k);
+        self.sketch[word] & bit != 0
     }
 
     /// The tokens whose id `keep` accepts, with the same ids.
     fn subset(&self, keep: impl Fn(u32) -> bool) -> Vocab {
-        Vocab {
+        let mut v = Vocab {
             short: self.short.iter().filter(|e| keep(*e.1)).map(|(k, &id)| (*k, id)).collect(),
             long: self.long.iter().filter(|e| keep(*e.1)).map(|(k, &id)| (k.clone(), id)).collect(),
-        }
+            sketch: Vec::new(),
+            pairs: Vec::new(),
+        };
+        v.seal();
+        v
     }
 
     /// The key of `normalize_token(word)` when that is just the word in ASCII lower case (the
@@ -180,8 +255,20 @@ impl Vocab {
     }
 
     /// The id of a token of text (normalised first), or [`NO_ID`].
+    #[inline]
     fn id_of(&self, word: &str, buf: &mut String) -> u32 {
+        // The rejection inline at the caller, the lookup out of line: most lower-case words
+        // stop here, without the lookup's register saves.
+        if !self.may_start(word.as_bytes()) {
+            return NO_ID;
+        }
+        self.lookup(word, buf)
+    }
+
+    #[inline(never)]
+    fn lookup(&self, word: &str, buf: &mut String) -> u32 {
         let id = match Vocab::ascii_word_key(word) {
+            Some(k) if !self.may_hold(&k) => None,
             Some(k) => self.short.get(&k).copied(),
             None => {
                 normalize_token(word, buf);
@@ -503,7 +590,7 @@ impl MatcherBuilder {
         target_off.push(targets.len() as u32);
         targets.shrink_to_fit();
         let mut vocab = vocab;
-        vocab.shrink_to_fit();
+        vocab.seal();
         let lower_start = vocab.subset(|id| starts_lower[id as usize]);
         Matcher { vocab, lower_start, root, child_start, edge_token, terminal, targets, target_off, patterns, forms: n }
     }

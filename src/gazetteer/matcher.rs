@@ -391,7 +391,11 @@ fn fold_char(c: char, out: &mut String) {
 /// Normalises one token for lookup: lower case, diacritics folded, dots removed.
 pub fn normalize_token(tok: &str, out: &mut String) {
     out.clear();
-    if tok.is_ascii() {
+    if tok.is_ascii() && !tok.contains('.') {
+        // One copy and an in-place lower-casing, not a capacity check per byte.
+        out.push_str(tok);
+        out.make_ascii_lowercase();
+    } else if tok.is_ascii() {
         for b in tok.bytes() {
             if b != b'.' {
                 out.push(b.to_ascii_lowercase() as char);

@@ -249,7 +249,11 @@ pub fn main() -> ExitCode {
 }
 
 fn build_extractor(data: &DataArgs) -> Result<Extractor, u8> {
-    let mut b = Extractor::builder();
+    build_extractor_threads(data, 1)
+}
+
+fn build_extractor_threads(data: &DataArgs, threads: usize) -> Result<Extractor, u8> {
+    let mut b = Extractor::builder().threads(threads);
     if let Some(d) = &data.gazetteers {
         b = b.gazetteers(d);
     }
@@ -385,7 +389,11 @@ fn process_batch(batch: Vec<gazette::corpus::Record>, x: &Extractor, opts: &Read
 
 fn run_extract(a: ExtractArgs) -> u8 {
     let started = std::time::Instant::now();
-    let extractor = match build_extractor(&a.data) {
+    let jobs = match a.jobs {
+        Some(n) if n > 0 => n,
+        _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let extractor = match build_extractor_threads(&a.data, jobs) {
         Ok(x) => x,
         Err(c) => return c,
     };
@@ -407,10 +415,6 @@ fn run_extract(a: ExtractArgs) -> u8 {
     let total = inputs.total_bytes();
     let reader = inputs.records(&opts);
     let bytes_read = reader.bytes_read();
-    let jobs = match a.jobs {
-        Some(n) if n > 0 => n,
-        _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
     let (rows, format) = match a.rows() {
         Ok(x) => x,
         Err(e) => {

@@ -59,6 +59,7 @@ pub struct Extractor {
 pub struct ExtractorBuilder {
     gazetteer_dir: Option<std::path::PathBuf>,
     rules_path: Option<std::path::PathBuf>,
+    threads: usize,
 }
 
 impl ExtractorBuilder {
@@ -66,6 +67,13 @@ impl ExtractorBuilder {
     /// ([`Gazetteer::to_compiled`]), instead of the embedded ones.
     pub fn gazetteers(mut self, dir: impl AsRef<Path>) -> Self {
         self.gazetteer_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Threads the build may use: a compiled gazetteer decodes its entries and its matcher
+    /// tables side by side when this is 2 or more (default 1).
+    pub fn threads(mut self, n: usize) -> Self {
+        self.threads = n;
         self
     }
 
@@ -78,7 +86,7 @@ impl ExtractorBuilder {
     /// Loads, validates and compiles everything; reports every problem found.
     pub fn build(self) -> Result<Extractor, ConfigError> {
         let gaz = match &self.gazetteer_dir {
-            Some(d) => Gazetteer::from_path(d),
+            Some(d) => Gazetteer::from_path_threads(d, self.threads),
             None => Gazetteer::embedded(),
         };
         let rules = match &self.rules_path {

@@ -80,6 +80,23 @@ impl<R: Read> SectionReader<R> {
         Ok(())
     }
 
+    /// Passes over `n` sections without decoding them (whoever decodes them checks them).
+    fn skip(&mut self, n: usize) -> Result<(), String> {
+        for _ in 0..n {
+            self.bytes(12)?;
+            let len = u64::from_le_bytes(self.buf[..8].try_into().unwrap_or_default());
+            if len > self.left {
+                return Err("truncated or damaged (a section runs past the end of the file)".into());
+            }
+            let copied = std::io::copy(&mut (&mut self.input).take(len), &mut std::io::sink()).map_err(|e| format!("cannot read: {e}"))?;
+            if copied != len {
+                return Err("truncated (the file ended early)".into());
+            }
+            self.left -= len;
+        }
+        Ok(())
+    }
+
     pub(super) fn get<T: DeserializeOwned>(&mut self) -> Result<T, String> {
         self.bytes(12)?;
         let len = u64::from_le_bytes(self.buf[..8].try_into().unwrap_or_default());
@@ -134,67 +151,124 @@ pub fn is_compiled(path: &Path) -> bool {
     std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == MAGIC
 }
 
-/// Reads a compiled gazetteer.
-pub fn read(path: &Path) -> Result<Gazetteer, ConfigError> {
+/// Reads a compiled gazetteer. With `threads` > 1 the entries are decoded on a second thread,
+/// from a second handle on the file, while this one decodes the tables.
+pub fn read(path: &Path, threads: usize) -> Result<Gazetteer, ConfigError> {
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| ConfigError::single(name.clone(), 0, format!("cannot read gazetteers: {e}")))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    decode(&name, BufReader::with_capacity(1 << 16, file), size)
+    let open = || -> Result<SectionReader<BufReader<std::fs::File>>, ConfigError> {
+        let file = std::fs::File::open(path).map_err(|e| ConfigError::single(name.clone(), 0, format!("cannot read gazetteers: {e}")))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        Ok(SectionReader { input: BufReader::with_capacity(1 << 16, file), left: size, buf: Vec::new() })
+    };
+    let fail = |m: String| ConfigError::single(name.clone(), 0, format!("{m}; rebuild it with `gazette gazetteer compile`"));
+    if threads < 2 {
+        return decode(&mut open()?).map_err(fail);
+    }
+    let (mut a, mut b) = (open()?, open()?);
+    let (tables, entries) = std::thread::scope(|s| {
+        let entries = s.spawn(move || -> Result<Vec<Entry>, String> {
+            let files = read_head(&mut b)?;
+            b.skip(TABLE_SECTIONS)?;
+            read_entries(&mut b, &files)
+        });
+        let tables = read_head(&mut a).and_then(|files| Ok((read_tables(&mut a, &files)?, files)));
+        (tables, entries.join().unwrap_or_else(|_| Err("reading the entries failed".into())))
+    });
+    let ((tables, files), entries) = (tables.map_err(fail)?, entries.map_err(fail)?);
+    Ok(assemble(files, tables, entries))
 }
 
-/// Decodes `size` bytes of `input`, a compiled gazetteer called `name` in errors.
-fn decode(name: &str, input: impl Read, size: u64) -> Result<Gazetteer, ConfigError> {
-    let recompile = "rebuild it with `gazette gazetteer compile`";
-    let mut r = SectionReader { input, left: size, buf: Vec::new() };
-    let read = |r: &mut SectionReader<_>| -> Result<Gazetteer, String> {
-        r.bytes(21)?;
-        if &r.buf[..16] != MAGIC {
-            return Err("not a compiled gazetteer (bad magic bytes)".into());
+/// Sections between the file table and the entries: id index, two word lists, the matcher.
+const TABLE_SECTIONS: usize = 3 + Matcher::SECTIONS;
+
+type Files = Vec<(String, u32)>;
+
+struct Tables {
+    by_id: Vec<u32>,
+    first_names: FxHashSet<String>,
+    common_words: FxHashSet<String>,
+    matcher: Matcher,
+}
+
+/// Decodes a whole compiled gazetteer from one reader.
+fn decode<R: Read>(r: &mut SectionReader<R>) -> Result<Gazetteer, String> {
+    let files = read_head(r)?;
+    let tables = read_tables(r, &files)?;
+    let entries = read_entries(r, &files)?;
+    Ok(assemble(files, tables, entries))
+}
+
+/// The header and the file table.
+fn read_head<R: Read>(r: &mut SectionReader<R>) -> Result<Files, String> {
+    r.bytes(21)?;
+    if &r.buf[..16] != MAGIC {
+        return Err("not a compiled gazetteer (bad magic bytes)".into());
+    }
+    let format = u32::from_le_bytes(r.buf[16..20].try_into().unwrap_or_default());
+    let vlen = r.buf[20] as u64;
+    r.bytes(vlen)?;
+    let version = String::from_utf8_lossy(&r.buf).into_owned();
+    if format != FORMAT || version != VERSION {
+        return Err(format!("compiled by gazette {version} (format {format}); this is gazette {VERSION} (format {FORMAT})"));
+    }
+    r.get()
+}
+
+fn total(files: &Files) -> usize {
+    files.iter().map(|f| f.1 as usize).sum()
+}
+
+/// The id index, the word lists and the matcher, checked against the number of entries.
+fn read_tables<R: Read>(r: &mut SectionReader<R>, files: &Files) -> Result<Tables, String> {
+    let by_id: Vec<u32> = r.get()?;
+    let first_names = r.get()?;
+    let common_words = r.get()?;
+    let matcher = Matcher::read_sections(r)?;
+    let total = total(files);
+    if by_id.len() != total || by_id.iter().any(|&i| i as usize >= total) {
+        return Err("inconsistent id index".into());
+    }
+    matcher.check_structure(total)?;
+    Ok(Tables { by_id, first_names, common_words, matcher })
+}
+
+/// The entry sections, which end the file.
+fn read_entries<R: Read>(r: &mut SectionReader<R>, files: &Files) -> Result<Vec<Entry>, String> {
+    let total = total(files);
+    let mut entries: Vec<Entry> = Vec::with_capacity(total);
+    while entries.len() < total {
+        let chunk: Vec<Entry> = r.get()?;
+        if chunk.is_empty() || entries.len() + chunk.len() > total {
+            return Err("inconsistent entry sections".into());
         }
-        let format = u32::from_le_bytes(r.buf[16..20].try_into().unwrap_or_default());
-        let vlen = r.buf[20] as u64;
-        r.bytes(vlen)?;
-        let version = String::from_utf8_lossy(&r.buf).into_owned();
-        if format != FORMAT || version != VERSION {
-            return Err(format!("compiled by gazette {version} (format {format}); this is gazette {VERSION} (format {FORMAT})"));
+        entries.extend(chunk);
+    }
+    if r.left != 0 {
+        return Err(format!("{} unexpected bytes after the last section", r.left));
+    }
+    Ok(entries)
+}
+
+fn assemble(files: Files, t: Tables, mut entries: Vec<Entry>) -> Gazetteer {
+    let mut at = 0;
+    for (file, n) in files {
+        let file: Arc<str> = Arc::from(file);
+        for e in &mut entries[at..at + n as usize] {
+            e.path = file.clone();
         }
-        let files: Vec<(String, u32)> = r.get()?;
-        let by_id: Vec<u32> = r.get()?;
-        let first_names: FxHashSet<String> = r.get()?;
-        let common_words: FxHashSet<String> = r.get()?;
-        let matcher = Matcher::read_sections(r)?;
-        let total: usize = files.iter().map(|f| f.1 as usize).sum();
-        if by_id.len() != total || by_id.iter().any(|&i| i as usize >= total) {
-            return Err("inconsistent id index".into());
-        }
-        matcher.check_structure(total)?;
-        let mut entries: Vec<Entry> = Vec::with_capacity(total);
-        while entries.len() < total {
-            let chunk: Vec<Entry> = r.get()?;
-            if chunk.is_empty() || entries.len() + chunk.len() > total {
-                return Err("inconsistent entry sections".into());
-            }
-            entries.extend(chunk);
-        }
-        if r.left != 0 {
-            return Err(format!("{} unexpected bytes after the last section", r.left));
-        }
-        let mut at = 0;
-        for (file, n) in files {
-            let file: Arc<str> = Arc::from(file);
-            for e in &mut entries[at..at + n as usize] {
-                e.path = file.clone();
-            }
-            at += n as usize;
-        }
-        Ok(Gazetteer { entries, by_id, matcher, first_names, common_words })
-    };
-    read(&mut r).map_err(|m| ConfigError::single(name, 0, format!("{m}; {recompile}")))
+        at += n as usize;
+    }
+    Gazetteer { entries, by_id: t.by_id, matcher: t.matcher, first_names: t.first_names, common_words: t.common_words }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn decode(name: &str, bytes: &[u8], size: u64) -> Result<Gazetteer, ConfigError> {
+        let mut r = SectionReader { input: bytes, left: size, buf: Vec::new() };
+        super::decode(&mut r).map_err(|m| ConfigError::single(name, 0, m))
+    }
 
     fn compiled(g: &Gazetteer) -> Vec<u8> {
         let mut out = Vec::new();
@@ -226,6 +300,32 @@ mod tests {
         assert_eq!(found(&h, text), found(&g, text));
         assert_eq!(h.matcher().vocabulary_size(), g.matcher().vocabulary_size());
         assert_eq!(h.matcher().pattern_count(), g.matcher().pattern_count());
+    }
+
+    #[test]
+    fn two_threads_read_what_one_reads() {
+        let g = Gazetteer::embedded().unwrap();
+        // The reader skips exactly the sections the matcher writes.
+        let mut buf = Vec::new();
+        let mut framed = SectionWriter { out: &mut buf, buf: Vec::new() };
+        g.matcher.write_sections(&mut framed).unwrap();
+        let mut r = SectionReader { input: &buf[..], left: buf.len() as u64, buf: Vec::new() };
+        r.skip(Matcher::SECTIONS).unwrap();
+        assert_eq!(r.left, 0, "Matcher::SECTIONS is the number of sections written");
+        let path = std::env::temp_dir().join(format!("gazette-two-threads-{}.gzc", std::process::id()));
+        std::fs::write(&path, compiled(&g)).unwrap();
+        let (one, two) = (read(&path, 1).unwrap(), read(&path, 2).unwrap());
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(one.entries, two.entries);
+        assert_eq!(two.entries, g.entries);
+        assert_eq!(one.entries[0].path, two.entries[0].path);
+        assert_eq!(one.by_id, two.by_id);
+        let cut = std::env::temp_dir().join(format!("gazette-two-threads-cut-{}.gzc", std::process::id()));
+        let bytes = compiled(&g);
+        std::fs::write(&cut, &bytes[..bytes.len() - 10]).unwrap();
+        let e = read(&cut, 2).unwrap_err().to_string();
+        std::fs::remove_file(&cut).unwrap();
+        assert!(e.contains("gazette-two-threads-cut") && e.contains("rebuild"), "{e}");
     }
 
     #[test]

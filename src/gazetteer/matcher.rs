@@ -637,6 +637,9 @@ impl Matcher {
         Ok(())
     }
 
+    /// How many sections [`Matcher::write_sections`] writes.
+    pub(super) const SECTIONS: usize = 10;
+
     /// Writes the tables to a compiled gazetteer, one section each: the reader then never
     /// holds more than one table's bytes besides what it has decoded.
     pub(super) fn write_sections<W: std::io::Write>(&self, w: &mut SectionWriter<W>) -> std::io::Result<()> {

@@ -193,10 +193,16 @@ impl Gazetteer {
     /// Loads a directory of gazetteer files ([`Gazetteer::from_dir`]) or a compiled gazetteer
     /// file ([`Gazetteer::to_compiled`]).
     pub fn from_path(path: &Path) -> Result<Gazetteer, ConfigError> {
+        Gazetteer::from_path_threads(path, 1)
+    }
+
+    /// [`Gazetteer::from_path`], decoding a compiled file on up to `threads` threads (two are
+    /// used: the entries and the matcher tables).
+    pub fn from_path_threads(path: &Path, threads: usize) -> Result<Gazetteer, ConfigError> {
         if path.is_dir() {
             Gazetteer::from_dir(path)
         } else if compiled::is_compiled(path) {
-            compiled::read(path)
+            compiled::read(path, threads)
         } else if path.exists() {
             let msg = "neither a directory of gazetteer files nor a compiled gazetteer (`gazette gazetteer compile`)";
             Err(ConfigError::single(path.display().to_string(), 0, msg))

@@ -235,6 +235,11 @@ fn read_tables<R: Read>(r: &mut SectionReader<R>, files: &Files) -> Result<Table
 /// The entry sections, which end the file.
 fn read_entries<R: Read>(r: &mut SectionReader<R>, files: &Files) -> Result<Vec<Entry>, String> {
     let total = total(files);
+    // Every entry takes at least a byte: a count beyond the bytes left is damage, and must not
+    // reach the allocation below.
+    if total as u64 > r.left {
+        return Err("inconsistent file table (more entries than bytes)".into());
+    }
     let mut entries: Vec<Entry> = Vec::with_capacity(total);
     while entries.len() < total {
         let chunk: Vec<Entry> = r.get()?;

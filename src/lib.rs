@@ -64,7 +64,7 @@ pub struct ExtractorBuilder {
 
 impl ExtractorBuilder {
     /// Loads gazetteers from this directory, or from a compiled gazetteer file
-    /// ([`Gazetteer::to_compiled`]), instead of the embedded ones.
+    /// ([`Gazetteer::write_compiled`]), instead of the embedded ones.
     pub fn gazetteers(mut self, dir: impl AsRef<Path>) -> Self {
         self.gazetteer_dir = Some(dir.as_ref().to_path_buf());
         self

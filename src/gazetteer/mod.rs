@@ -191,7 +191,7 @@ impl Gazetteer {
     }
 
     /// Loads a directory of gazetteer files ([`Gazetteer::from_dir`]) or a compiled gazetteer
-    /// file ([`Gazetteer::to_compiled`]).
+    /// file ([`Gazetteer::write_compiled`]).
     pub fn from_path(path: &Path) -> Result<Gazetteer, ConfigError> {
         Gazetteer::from_path_threads(path, 1)
     }

@@ -333,6 +333,54 @@ mod tests {
         assert!(e.contains("gazette-two-threads-cut") && e.contains("rebuild"), "{e}");
     }
 
+    /// A small compiled gazetteer and where each section's payload lies in it.
+    fn small() -> (Vec<u8>, Vec<std::ops::Range<usize>>) {
+        let h = "id\tname\ttype\tsubtype\tcountry\tparent\taliases\tdemonyms\twikidata\tticker\tisin\tcik\n";
+        let tsv = format!(
+            "{h}company:acme\tAcme Corp\tcompany\t\tUS\t\tACME|=AcMe|eAcme\t\tQ1\t\t\t\ncountry:fr\tFrance\tcountry\t\tFR\t\t\tFrench\t\t\t\t\n\
+             company:acme-auto\tAcme Motors\tcompany\tautomaker\tFR\tcompany:acme\tAcme\t\t\t\t\t\n"
+        );
+        let g = Gazetteer::from_sources(&[("a.tsv".into(), tsv), ("common-words.txt".into(), "acme\n".into())]).unwrap();
+        let bytes = compiled(&g);
+        let mut sections = Vec::new();
+        let mut at = 16 + 4 + 1 + VERSION.len();
+        while at < bytes.len() {
+            let len = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
+            sections.push(at + 12..at + 12 + len);
+            at += 12 + len;
+        }
+        (bytes, sections)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+
+        /// Damage that keeps the checksums valid (a section's bytes changed and its CRC
+        /// recomputed): decoding either fails or gives a gazetteer that matching and entity
+        /// resolution run on without a panic, so `check_structure` guards every index.
+        #[test]
+        fn damage_behind_a_valid_checksum_never_panics(
+            section in 0usize..64,
+            edits in proptest::collection::vec((0usize..4096, proptest::prelude::any::<u8>()), 1..6),
+        ) {
+            let (mut bytes, sections) = small();
+            let r = sections[section % sections.len()].clone();
+            if r.is_empty() {
+                return Ok(());
+            }
+            for (at, v) in edits {
+                bytes[r.start + at % r.len()] = v;
+            }
+            let crc = crc32fast::hash(&bytes[r.clone()]);
+            bytes[r.start - 4..r.start].copy_from_slice(&crc.to_le_bytes());
+            if let Ok(g) = decode("d.gzc", &bytes[..], bytes.len() as u64) {
+                let text = "Acme Corp and ACME met AcMe, eAcme and Acme Motors; the French in France. acme france";
+                let _ = found(&g, text);
+                let _ = crate::entities::analyze(&g, &crate::Article::from_text(text));
+            }
+        }
+    }
+
     #[test]
     fn every_damaged_byte_and_every_truncation_is_an_error_not_a_panic() {
         let h = "id\tname\ttype\tsubtype\tcountry\tparent\taliases\tdemonyms\twikidata\tticker\tisin\tcik\n";

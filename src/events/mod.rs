@@ -19,13 +19,13 @@
 //! are read from the clause.
 
 pub mod dates;
+pub mod keywords;
 pub mod quotes;
 pub mod rules;
 
 use crate::entities::{Analysis, Anchor, AnchorKind, Field};
 use crate::gazetteer::EntityType;
 use crate::input::Article;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 pub use quotes::Quote;
 use regex::Regex;
 pub use rules::Rule;
@@ -118,7 +118,7 @@ pub struct Event {
 #[derive(Debug, Clone)]
 pub struct EventEngine {
     rules: Vec<Rule>,
-    prefilter: AhoCorasick,
+    prefilter: keywords::KeywordScanner,
     keyword_rules: Vec<Vec<usize>>,
 }
 
@@ -307,14 +307,9 @@ impl EventEngine {
                 }
             }
         }
-        // A full DFA: overlapping search over every byte of every article is the hot loop,
-        // and the keyword set is small (a few hundred states).
-        let prefilter = AhoCorasickBuilder::new()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&keywords)
-            .expect("keyword automaton");
+        // A dense DFA (see `keywords`): overlapping search over every byte of every article is
+        // the hot loop, and the keyword set is small (a few hundred states).
+        let prefilter = keywords::KeywordScanner::new(&keywords);
         EventEngine { rules, prefilter, keyword_rules }
     }
 
@@ -344,12 +339,14 @@ impl EventEngine {
         // Which rules may fire in which sentence.
         let n = an.seg.sentences.len();
         let mut per_sentence: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for m in self.prefilter.find_overlapping_iter(text).filter(|m| word_start(text, m.start())) {
-            let si = crate::entities::sentence_of(&an.seg, m.start());
-            if si < n {
-                per_sentence[si].extend_from_slice(&self.keyword_rules[m.pattern().as_usize()]);
+        self.prefilter.scan(text.as_bytes(), |k, start| {
+            if word_start(text, start) {
+                let si = crate::entities::sentence_of(&an.seg, start);
+                if si < n {
+                    per_sentence[si].extend_from_slice(&self.keyword_rules[k]);
+                }
             }
-        }
+        });
         for (si, rules) in per_sentence.iter_mut().enumerate() {
             if rules.is_empty() {
                 continue;
@@ -368,7 +365,12 @@ impl EventEngine {
 
         // The title, as one more sentence with its own name anchors.
         if let Some(title) = article.title.as_deref() {
-            let mut rules: Vec<usize> = self.prefilter.find_overlapping_iter(title).filter(|m| word_start(title, m.start())).flat_map(|m| self.keyword_rules[m.pattern().as_usize()].iter().copied()).collect();
+            let mut rules: Vec<usize> = Vec::new();
+            self.prefilter.scan(title.as_bytes(), |k, start| {
+                if word_start(title, start) {
+                    rules.extend_from_slice(&self.keyword_rules[k]);
+                }
+            });
             rules.sort_unstable();
             rules.dedup();
             if !rules.is_empty() {

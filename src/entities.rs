@@ -149,10 +149,11 @@ const TITLES: &[&str] = &[
     "Spokeswoman", "Analyst", "Strategist", "strategist", "Minister", "Republican", "Democrat", "Democratic",
 ];
 
-/// The word lists of this module, each one variant of `List`, and `fn NAME(w: &str) -> bool`
-/// telling whether `w` is in the list `LIST`.
+/// The word lists of this module, each one variant of `List`, and for `LIST: NAME`
+/// `fn NAME(w: &str) -> bool` telling whether `w` is in the list `LIST` (lists asked about
+/// only for tokens go through [`TokenLists`] and need none).
 macro_rules! word_lists {
-    ($($name:ident => $list:ident),* $(,)?) => {
+    ($($list:ident $(: $name:ident)?),* $(,)?) => {
         /// A word list; a word's lists are a bit set of these ([`lists_of`]).
         #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
         #[derive(Clone, Copy)]
@@ -160,26 +161,26 @@ macro_rules! word_lists {
             $($list),*
         }
         const ALL_LISTS: &[(List, &[&str])] = &[$((List::$list, $list)),*];
-        $(
+        $($(
             fn $name(w: &str) -> bool {
                 lists_of(w).has(List::$list)
             }
-        )*
+        )?)*
     };
 }
 
 word_lists! {
-    is_not_name => NOT_NAME,
-    is_title => TITLES,
-    is_stop_lead => STOP_LEAD,
-    is_company_head => COMPANY_HEADS,
-    is_org_head => ORG_HEADS,
-    is_place_head => PLACE_HEADS,
-    is_particle => PARTICLES,
-    is_strong_title => STRONG_TITLES,
-    is_reporting => REPORTING,
-    is_person_noun => PERSON_NOUNS,
-    is_legal_suffix => LEGAL_SUFFIXES,
+    NOT_NAME: is_not_name,
+    TITLES: is_title,
+    STOP_LEAD: is_stop_lead,
+    COMPANY_HEADS,
+    ORG_HEADS,
+    PLACE_HEADS,
+    PARTICLES: is_particle,
+    STRONG_TITLES: is_strong_title,
+    REPORTING,
+    PERSON_NOUNS,
+    LEGAL_SUFFIXES: is_legal_suffix,
 }
 
 /// The word lists a word is in.
@@ -189,6 +190,37 @@ struct Lists(u32);
 impl Lists {
     fn has(self, list: List) -> bool {
         self.0 & (1 << list as u32) != 0
+    }
+}
+
+/// The lists of each token of one field, each looked up once, on first use: the run, head,
+/// person and evidence tests ask about the same capitalised words in turn.
+struct TokenLists<'a> {
+    text: &'a str,
+    toks: &'a [crate::segment::Token],
+    /// [`Lists`] bits, or [`TokenLists::UNKNOWN`] before the first look-up.
+    lists: Vec<std::cell::Cell<u32>>,
+}
+
+impl<'a> TokenLists<'a> {
+    const UNKNOWN: u32 = u32::MAX;
+
+    fn new(text: &'a str, toks: &'a [crate::segment::Token]) -> Self {
+        TokenLists { text, toks, lists: vec![std::cell::Cell::new(Self::UNKNOWN); toks.len()] }
+    }
+
+    /// The lists token `k` is in.
+    fn of(&self, k: usize) -> Lists {
+        let c = &self.lists[k];
+        if c.get() == Self::UNKNOWN {
+            c.set(lists_of(self.toks[k].text(self.text)).0);
+        }
+        Lists(c.get())
+    }
+
+    /// Whether token `k` is in `list`.
+    fn has(&self, k: usize, list: List) -> bool {
+        self.of(k).has(list)
     }
 }
 
@@ -1170,10 +1202,11 @@ const STRONG_TITLES: &[&str] = &[
 /// Extends a capitalised run from token `i`: capitalised words separated by one space, middle
 /// initials ("George W. Bush"), hyphenated parts ("Hans-Peter", "al-Malki") and particles
 /// ("Lula da Silva"). Returns one past the last token.
-fn capitalised_run(text: &str, toks: &[crate::segment::Token], i: usize, field: Field, covered: &[(Field, usize, usize)]) -> usize {
+fn capitalised_run(tl: &TokenLists, i: usize, field: Field, covered: &[(Field, usize, usize)]) -> usize {
+    let (text, toks) = (tl.text, tl.toks);
     let n = toks.len();
     let free = |k: usize| !overlaps(covered, field, toks[k].start, toks[k].end);
-    let cap = |k: usize| k < n && toks[k].kind == TokenKind::Word && is_cap_word(toks[k].text(text)) && !is_legal_suffix(toks[k].text(text)) && free(k);
+    let cap = |k: usize| k < n && toks[k].kind == TokenKind::Word && is_cap_word(toks[k].text(text)) && !tl.has(k, List::LEGAL_SUFFIXES) && free(k);
     let gap = |k: usize| &text[toks[k - 1].end..toks[k].start];
     let mut j = i + 1;
     while j < n {
@@ -1191,7 +1224,7 @@ fn capitalised_run(text: &str, toks: &[crate::segment::Token], i: usize, field: 
             j += 2;
             continue;
         }
-        if is_particle(w) && j + 1 < n {
+        if tl.has(j, List::PARTICLES) && j + 1 < n {
             // "da Silva", "al-Malki"
             if gap(j + 1) == " " && cap(j + 1) {
                 j += 2;
@@ -1226,6 +1259,7 @@ fn context_entities(
 ) {
     let toks = &seg.tokens;
     let n = toks.len();
+    let tl = TokenLists::new(text, toks);
     let mut i = 0;
     while i < n {
         // Most tokens: not a word, or a word opening with a lower-case ASCII letter, which is
@@ -1244,10 +1278,10 @@ fn context_entities(
             i += 1;
             continue;
         }
-        let run_end = capitalised_run(text, toks, i, field, covered);
+        let run_end = capitalised_run(&tl, i, field, covered);
         // Unknown organisation, company or place named by its head word ("Janco Partners",
         // "National Cotton Council", "Luxembourg Chamber of Commerce", "Changi Airport").
-        if let Some((kind, s, e, j)) = headed_name(text, toks, i, run_end, field, covered) {
+        if let Some((kind, s, e, j)) = headed_name(&tl, i, run_end, field, covered) {
             let name = text[s..e].trim_start_matches("The ").to_string();
             let idx = add_context_entity(entities, by_id, kind, &name, Mention { field, start: s, end: e, form: MentionForm::Context });
             covered.push((field, s, e));
@@ -1264,7 +1298,7 @@ fn context_entities(
         // Unknown company: capitalised run followed by a legal suffix.
         if run_end < n {
             let k = if toks[run_end].text(text) == "," { run_end + 1 } else { run_end };
-            if k < n && is_legal_suffix(toks[k].text(text)) && k > i && !is_not_name(toks[i].text(text)) {
+            if k < n && tl.has(k, List::LEGAL_SUFFIXES) && k > i && !tl.has(i, List::NOT_NAME) {
                 let (s, e) = extend_legal(text, toks, i, run_end);
                 let name = &text[toks[i].start..toks[run_end - 1].end];
                 let idx = add_context_entity(entities, by_id, EntityType::Company, name, Mention { field, start: s, end: e, form: MentionForm::Context });
@@ -1276,7 +1310,7 @@ fn context_entities(
                 continue;
             }
         }
-        if let Some((a, b)) = person_span(gaz, text, toks, i, run_end) {
+        if let Some((a, b)) = person_span(gaz, &tl, i, run_end) {
             let s = toks[a].start;
             let e = toks[b - 1].end;
             if b == a + 1 {
@@ -1323,11 +1357,12 @@ const PLACE_HEADS: &[&str] = &[
 /// A capitalised run ending in a head word ("Partners", "Council", "Airport"), with an
 /// "of/for …" tail for organisations ("Chamber of Commerce") and a place or demonym right
 /// before it ("Luxembourg Chamber of Commerce"). Returns type, byte span and the next token.
-fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: usize, field: Field, covered: &[(Field, usize, usize)]) -> Option<(EntityType, usize, usize, usize)> {
+fn headed_name(tl: &TokenLists, i: usize, run_end: usize, field: Field, covered: &[(Field, usize, usize)]) -> Option<(EntityType, usize, usize, usize)> {
+    let (text, toks) = (tl.text, tl.toks);
     let word = |k: usize| toks[k].text(text);
     // The head is the last word of the run, or of its first part before "of".
     let mut a = i;
-    while a < run_end && (is_stop_lead(word(a))) {
+    while a < run_end && tl.has(a, List::STOP_LEAD) {
         a += 1;
     }
     if a >= run_end {
@@ -1340,11 +1375,12 @@ fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: us
     let manager = head == "Management"
         && run_end - a >= 3
         && matches!(word(run_end - 2), "Asset" | "Fund" | "Investment" | "Capital" | "Wealth" | "Portfolio" | "Property");
-    let kind = if is_company_head(head) || manager {
+    let head_lists = tl.of(run_end - 1);
+    let kind = if head_lists.has(List::COMPANY_HEADS) || manager {
         EntityType::Company
-    } else if is_org_head(head) {
+    } else if head_lists.has(List::ORG_HEADS) {
         EntityType::Organization
-    } else if is_place_head(head) || center {
+    } else if head_lists.has(List::PLACE_HEADS) || center {
         EntityType::Location
     } else {
         return None;
@@ -1354,9 +1390,9 @@ fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: us
         // "of Commerce", "for Multimedia and Digital Systems", "of São José dos Campos"
         let mut k = run_end;
         if k + 1 < toks.len() && matches!(word(k), "of" | "for") && is_cap_word(word(k + 1)) && !overlaps(covered, field, toks[k + 1].start, toks[k + 1].end) {
-            k = capitalised_run(text, toks, k + 1, field, covered);
+            k = capitalised_run(tl, k + 1, field, covered);
             while k + 1 < toks.len() && word(k) == "and" && is_cap_word(word(k + 1)) && !overlaps(covered, field, toks[k + 1].start, toks[k + 1].end) {
-                k = capitalised_run(text, toks, k + 1, field, covered);
+                k = capitalised_run(tl, k + 1, field, covered);
             }
             end_tok = k;
         }
@@ -1367,7 +1403,7 @@ fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: us
         return None;
     }
     // Every word but the head a stop word? ("The Union")
-    if (a..run_end - 1).all(|k| is_not_name(word(k))) && end_tok == run_end && kind != EntityType::Organization {
+    if (a..run_end - 1).all(|k| tl.has(k, List::NOT_NAME)) && end_tok == run_end && kind != EntityType::Organization {
         return None;
     }
     let mut start = toks[a].start;
@@ -1390,14 +1426,15 @@ const STOP_LEAD: &[&str] = &[
 /// it is one. Leading titles and other non-name words are dropped ("Republican Senator Bob
 /// Corker" → "Bob Corker"), as is a leading word before a first name ("Texan Michael
 /// Chicoine"); one word is a name only after a strong title ("President Bush").
-fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: usize, run_end: usize) -> Option<(usize, usize)> {
+fn person_span(gaz: &Gazetteer, tl: &TokenLists, i: usize, run_end: usize) -> Option<(usize, usize)> {
+    let (text, toks) = (tl.text, tl.toks);
     let word = |k: usize| toks[k].text(text);
-    let is_name_word = |k: usize| toks[k].kind == TokenKind::Word && !is_particle(word(k)) && word(k).len() > 1;
+    let is_name_word = |k: usize| toks[k].kind == TokenKind::Word && !tl.has(k, List::PARTICLES) && word(k).len() > 1;
     // Start after the last title or non-name word of the run.
     let mut a = i;
     let mut titled = false;
     for k in i..run_end {
-        let lists = lists_of(word(k));
+        let lists = tl.of(k);
         if lists.has(List::NOT_NAME) || lists.has(List::TITLES) {
             a = k + 1;
             titled = lists.has(List::TITLES);
@@ -1410,32 +1447,37 @@ fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: u
     if a >= run_end {
         return None;
     }
-    // A word before a first name is not part of the name ("Texan Michael Chicoine").
-    if !gaz.is_first_name(word(a)) {
+    let name_words = |a: usize| (a..run_end).filter(|&k| is_name_word(k)).count();
+    let mut words = name_words(a);
+    // A word before a first name is not part of the name ("Texan Michael Chicoine"). That
+    // first name is followed by another name word: with fewer than two name words there is
+    // none, and the first-name look-ups (which lower-case the word) are skipped.
+    if words >= 2 && !gaz.is_first_name(word(a)) {
         if let Some(p) = (a + 1..run_end).find(|&p| is_name_word(p) && gaz.is_first_name(word(p)) && (p + 1..run_end).any(is_name_word)) {
             a = p;
+            words = name_words(a);
         }
     }
-    let words = (a..run_end).filter(|&k| is_name_word(k)).count();
     if words == 1 {
         // One word: only right after a strong title ("President Bush", "Mr. Kvasov").
         // The title is in the run, or right before it on the same line ("Mr. Kvasov").
         let prev = a.checked_sub(1).filter(|&p| p >= i || (p + 1 == i && matches!(&text[toks[p].end..toks[i].start], " " | "")));
         let strong = prev.is_some_and(|p| {
-            is_strong_title(word(p))
+            tl.has(p, List::STRONG_TITLES)
                 || (word(p) == "." && p >= 1 && toks[p - 1].end == toks[p].start && matches!(word(p - 1), "Mr" | "Mrs" | "Ms" | "Dr" | "Prof" | "Sen" | "Rep" | "Gov" | "Gen"))
         });
         let w = word(a);
         let lowercase_rest = w.chars().skip(1).all(|c| c.is_lowercase() || c == '\'' || c == '-');
-        return (strong && run_end == a + 1 && lowercase_rest && !is_not_name(w)).then_some((a, run_end));
+        return (strong && run_end == a + 1 && lowercase_rest && !tl.has(a, List::NOT_NAME)).then_some((a, run_end));
     }
     if !(2..=5).contains(&words) {
         return None;
     }
-    (titled || person_evidence(gaz, text, toks, a, run_end)).then_some((a, run_end))
+    (titled || person_evidence(gaz, tl, a, run_end)).then_some((a, run_end))
 }
 
-fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], a: usize, b: usize) -> bool {
+fn person_evidence(gaz: &Gazetteer, tl: &TokenLists, a: usize, b: usize) -> bool {
+    let (text, toks) = (tl.text, tl.toks);
     let word = |k: usize| toks[k].text(text);
     if gaz.is_first_name(word(a)) {
         return true;
@@ -1444,7 +1486,7 @@ fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], 
     for back in 1..=3 {
         if a >= back {
             let w = word(a - back);
-            if is_title(w) || w == "Mr" || w == "Mrs" || w == "Ms" || w == "Dr" {
+            if tl.has(a - back, List::TITLES) || w == "Mr" || w == "Mrs" || w == "Ms" || w == "Dr" {
                 return true;
             }
             if w == "." && a > back && matches!(word(a - back - 1), "Mr" | "Mrs" | "Ms" | "Dr") {
@@ -1453,27 +1495,27 @@ fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], 
         }
     }
     // Reporting verb after ("Alan Fan said") or before ("said Alan Fan").
-    if b < toks.len() && is_reporting(word(b)) {
+    if b < toks.len() && tl.has(b, List::REPORTING) {
         return true;
     }
-    if b + 1 < toks.len() && word(b) == "," && (is_reporting(word(b + 1)) || matches!(word(b + 1), "who" | "chief" | "CEO" | "chairman" | "president" | "head" | "spokesman" | "spokeswoman" | "director")) {
+    if b + 1 < toks.len() && word(b) == "," && (tl.has(b + 1, List::REPORTING) || matches!(word(b + 1), "who" | "chief" | "CEO" | "chairman" | "president" | "head" | "spokesman" | "spokeswoman" | "director")) {
         return true;
     }
     // ", the chief executive of …", ", a Microsoft security manager": a title in the apposition.
-    if b + 1 < toks.len() && word(b) == "," && matches!(word(b + 1), "the" | "a" | "an") && (b + 2..(b + 7).min(toks.len())).any(|k| (is_title(word(k)) && word(k).chars().next().is_some_and(char::is_lowercase)) || is_person_noun(word(k))) {
+    if b + 1 < toks.len() && word(b) == "," && matches!(word(b + 1), "the" | "a" | "an") && (b + 2..(b + 7).min(toks.len())).any(|k| (tl.has(k, List::TITLES) && word(k).chars().next().is_some_and(char::is_lowercase)) || tl.has(k, List::PERSON_NOUNS)) {
         return true;
     }
     // ", an Indian." / ", a Briton,": a nationality noun alone in apposition.
     if b + 3 < toks.len() && word(b) == "," && matches!(word(b + 1), "a" | "an") && is_cap_word(word(b + 2)) && matches!(word(b + 3), "." | "," | ";") {
         return true;
     }
-    if a >= 1 && is_reporting(word(a - 1)) {
+    if a >= 1 && tl.has(a - 1, List::REPORTING) {
         return true;
     }
     // Apposition after a role: "the head of Huawei global IP, Alan Fan".
     if a >= 2 && word(a - 1) == "," {
         let lo = a.saturating_sub(8);
-        if (lo..a - 1).any(|k| is_title(word(k))) {
+        if (lo..a - 1).any(|k| tl.has(k, List::TITLES)) {
             return true;
         }
     }

@@ -430,22 +430,45 @@ fn is_word_char(c: char) -> bool {
 /// Byte spans of the pronouns "it", "its", "It", "Its" in `s`: what `\b(?:[Ii]ts?)\b` finds
 /// (Unicode word boundaries, the ends of `s` counting as non-word), without the regex, which
 /// is slow to confirm the many `t`s of English text.
+#[cfg(test)]
 fn pronoun_spans(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    pronoun_candidates(s).into_iter().filter_map(move |start| pronoun_end(s, start).map(|end| (start, end)))
+}
+
+/// The byte offsets of "it" and "It" in `text`, in order: where a pronoun may start. One
+/// vector search of the whole text per form: far fewer hits than its `t`s, and no search
+/// set-up per sentence.
+fn pronoun_candidates(text: &str) -> Vec<usize> {
+    static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+    let [lower, upper] = FINDERS.get_or_init(|| [memchr::memmem::Finder::new("it"), memchr::memmem::Finder::new("It")]);
+    let mut starts: Vec<usize> = lower.find_iter(text.as_bytes()).collect();
+    let before = starts.len();
+    starts.extend(upper.find_iter(text.as_bytes()));
+    if starts.len() > before {
+        starts.sort_unstable();
+    }
+    starts
+}
+
+/// The end of the pronoun starting at byte `start` of `s` (on "it" or "It"), if it is one:
+/// a word boundary before it, and after its `t` or its `s` ("its"); the ends of `s` count
+/// as non-word.
+fn pronoun_end(s: &str, start: usize) -> Option<usize> {
     let b = s.as_bytes();
     let word_before = |i: usize| s[..i].chars().next_back().is_some_and(is_word_char);
     let word_at = |i: usize| s[i..].chars().next().is_some_and(is_word_char);
-    memchr::memchr_iter(b't', b).filter_map(move |t| {
-        let start = t.checked_sub(1).filter(|&i| matches!(b[i], b'I' | b'i') && !word_before(i))?;
-        // "its" when a boundary follows the `s`, else "it" when one follows the `t`.
-        let end = if b.get(t + 1) == Some(&b's') && !word_at(t + 2) {
-            t + 2
-        } else if !word_at(t + 1) {
-            t + 1
-        } else {
-            return None;
-        };
-        Some((start, end))
-    })
+    if word_before(start) {
+        return None;
+    }
+    let t = start + 1;
+    // "its" when a boundary follows the `s`, else "it" when one follows the `t`.
+    if b.get(t + 1) == Some(&b's') && !word_at(t + 2) {
+        Some(t + 2)
+    } else if !word_at(t + 1) {
+        Some(t + 1)
+    } else {
+        None
+    }
 }
 
 /// Analyses an article: segmentation, entities and anchors.
@@ -1617,6 +1640,25 @@ fn link_short_forms(
     }
 }
 
+/// For each sentence, whether [`nominal_heads`] matches in it, from one search of the whole
+/// text: a search per sentence pays the automaton's start-up each time.
+fn sentences_with_heads(text: &str, sentences: &[crate::segment::Sentence]) -> Vec<bool> {
+    debug_assert!(sentences.windows(2).all(|w| w[0].end <= w[1].start));
+    let mut with = vec![false; sentences.len()];
+    for m in nominal_heads().find_iter(text) {
+        // The last sentence starting at or before the match holds it, if any does.
+        let k = sentences.partition_point(|s| s.start <= m.start());
+        if k > 0 && m.end() <= sentences[k - 1].end {
+            with[k - 1] = true;
+        } else if sentences.iter().any(|s| s.start < m.end() && m.start() < s.end) {
+            // Across a sentence boundary: it may hide a match of the next sentence, which
+            // searches of their own find (never seen in news text).
+            return sentences.iter().map(|s| nominal_heads().is_match(&text[s.start..s.end])).collect();
+        }
+    }
+    with
+}
+
 /// Resolves nominal ("the company", "the Chinese giant", "the two makers") and pronoun
 /// ("it", "its") references to companies, by salience: the first company of the current
 /// sentence before the reference, else of the nearest earlier sentence that names one.
@@ -1634,9 +1676,12 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
     }
     let is_company = |i: usize| entities[i].kind == EntityType::Company;
     let mut refs: Vec<Ref> = Vec::new();
-    for s in seg.sentences.iter() {
+    let with_heads = sentences_with_heads(text, &seg.sentences);
+    let pronouns = pronoun_candidates(text);
+    let mut next_pronoun = 0;
+    for (s, &with_head) in seg.sentences.iter().zip(&with_heads) {
         let st = &text[s.start..s.end];
-        let heads = if nominal_heads().is_match(st) { Some(nominal_regex().captures_iter(st)) } else { None };
+        let heads = if with_head { Some(nominal_regex().captures_iter(st)) } else { None };
         for c in heads.into_iter().flatten() {
             let m = c.get(0).expect("match");
             let head = c.name("head").map_or("", |h| h.as_str());
@@ -1670,8 +1715,14 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
             let auto = head.contains("auto") || head.contains("car");
             refs.push(Ref { start: s.start + m.start(), end: s.start + m.end(), kind: AnchorKind::Nominal, count, country, auto });
         }
-        for (a, b) in pronoun_spans(st) {
-            refs.push(Ref { start: s.start + a, end: s.start + b, kind: AnchorKind::Pronoun, count: 1, country: None, auto: false });
+        // The pronouns of this sentence, judged within it (its ends are word boundaries).
+        while pronouns.get(next_pronoun).is_some_and(|&p| p < s.start) {
+            next_pronoun += 1;
+        }
+        while let Some(&p) = pronouns.get(next_pronoun).filter(|&&p| p + 2 <= s.end) {
+            next_pronoun += 1;
+            let Some(b) = pronoun_end(st, p - s.start) else { continue };
+            refs.push(Ref { start: p, end: s.start + b, kind: AnchorKind::Pronoun, count: 1, country: None, auto: false });
         }
     }
     refs.sort_by_key(|r| r.start);

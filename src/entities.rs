@@ -340,6 +340,28 @@ fn is_title_case(w: &str) -> bool {
 }
 
 fn is_cap_word(w: &str) -> bool {
+    // ASCII words (nearly all) byte by byte, where the char tests below are byte tests; the
+    // first non-ASCII byte sends the word to them.
+    if let Some((&first, rest)) = w.as_bytes().split_first().filter(|(f, _)| f.is_ascii()) {
+        if !first.is_ascii_uppercase() {
+            return false;
+        }
+        let mut lower = false;
+        for &c in rest {
+            match c {
+                b'a'..=b'z' => lower = true,
+                b'A'..=b'Z' | b'\'' | b'-' => {}
+                0x80.. => return is_cap_word_chars(w),
+                _ => return false,
+            }
+        }
+        return lower;
+    }
+    is_cap_word_chars(w)
+}
+
+/// [`is_cap_word`] char by char.
+fn is_cap_word_chars(w: &str) -> bool {
     let mut cs = w.chars();
     match cs.next() {
         Some(c) if c.is_uppercase() => {}
@@ -363,6 +385,14 @@ fn push_slug(out: &mut String, name: &str) {
     let mut buf = String::new();
     for word in name.split(|c: char| !c.is_alphanumeric()) {
         if word.is_empty() {
+            continue;
+        }
+        // An ASCII word (all letters and digits here) normalises to itself in lower case.
+        if word.is_ascii() {
+            if out.len() > start {
+                out.push('-');
+            }
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
             continue;
         }
         crate::gazetteer::matcher::normalize_token(word, &mut buf);
@@ -1291,7 +1321,10 @@ fn context_entities(
             i += 1;
             continue;
         }
+        // A lower-case ASCII second byte ("The", "In") makes no acronym: no need to ask.
+        let lower_second = toks[i].end > toks[i].start + 1 && text.as_bytes()[toks[i].start + 1].is_ascii_lowercase();
         let acronym_start = toks[i].kind == TokenKind::Word
+            && !lower_second
             && crate::gazetteer::matcher::is_acronym(toks[i].text(text))
             && toks[i].text(text).len() >= 2
             && i + 1 < n
@@ -1598,12 +1631,9 @@ fn link_short_forms(
                 .or_insert(Some(idx));
         }
     }
-    // The first bytes of those words: most tokens (lower-case words, numbers) fail this one
-    // table look-up and need no hashing.
-    let mut first_bytes = [false; 256];
-    for &b in firsts.keys().chain(surnames.keys()).filter_map(|w| w.as_bytes().first()) {
-        first_bytes[usize::from(b)] = true;
-    }
+    // The sketches of those words: most tokens fail this one bit test (length, first and last
+    // byte) and need no hashing.
+    let sketches = Sketches::of(firsts.keys().chain(surnames.keys()).map(String::as_str));
     for (field, txt, sg) in [(Field::Title, title, title_seg), (Field::Text, text, seg)] {
         if firsts.is_empty() && surnames.is_empty() {
             break;
@@ -1611,10 +1641,12 @@ fn link_short_forms(
         for (ti, t) in sg.tokens.iter().enumerate() {
             // The cheap look-ups first: most words are neither a first word nor a surname, and
             // `overlaps` scans every covered span.
+            let b = &txt.as_bytes()[t.start..t.end];
+            if t.kind != TokenKind::Word || b.is_empty() || !sketches.may_hold(sketch_of(b.len(), b[0], b[b.len() - 1])) {
+                continue;
+            }
             let w = t.text(txt);
-            if t.kind != TokenKind::Word
-                || !w.as_bytes().first().is_some_and(|&b| first_bytes[usize::from(b)])
-                || !(firsts.contains_key(w) || surnames.contains_key(w))
+            if !(firsts.contains_key(w) || surnames.contains_key(w))
                 || overlaps(covered, field, t.start, t.end)
             {
                 continue;
@@ -1813,6 +1845,20 @@ mod tests {
 
     fn has(v: &[(String, Vec<String>)], id: &str, surface: &str) -> bool {
         v.iter().any(|(i, s)| i == id && s.iter().any(|x| x == surface))
+    }
+
+    #[test]
+    fn cap_word_byte_path_agrees_with_char_path() {
+        for w in ["", "A", "Ab", "AB", "ab", "McDonald", "O'Neill", "Hans-Peter", "Ab1", "Ab.", "Éric", "Ab’c", "Aé", "AÉ", "A-", "A'b", "Zz", "[Ab", "ÀB"] {
+            assert_eq!(is_cap_word(w), is_cap_word_chars(w), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn slugs_of_ascii_and_other_words() {
+        assert_eq!(slug("Alan Fan"), "alan-fan");
+        assert_eq!(slug("Ütz  A.B. Co-2"), "utz-a-b-co-2");
+        assert_eq!(context_id(EntityType::Person, "José  O'Neill"), "person:jose-o-neill");
     }
 
     #[test]

@@ -579,6 +579,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     // Each colliding entry's document support, computed once: a name repeated in the
     // article asks for the same entries again and again.
     let mut support: FxHashMap<u32, u32> = FxHashMap::default();
+    let countries = Countries::new(gaz);
     let mut entities: Vec<DocEntity> = Vec::new();
     let mut by_entry: FxHashMap<u32, usize> = FxHashMap::default();
     let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
@@ -612,7 +613,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
                     // With no country named, the body known under more names (the more
                     // prominent one: the US Supreme Court over Canada's) wins.
                     let prominence = if body { gaz.entry(e).aliases.len() } else { 0 };
-                    let support = *support.entry(e).or_insert_with(|| context_support(gaz, e, &evidence, doc_words()));
+                    let support = *support.entry(e).or_insert_with(|| context_support(gaz, &countries, e, &evidence, doc_words()));
                     (evidence.get(&e).copied().unwrap_or(0) + support, named, country_weight, prominence, std::cmp::Reverse(e))
                 })
                 .expect("non-empty targets")
@@ -666,7 +667,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
         // argument; the event stage adds the country of a government argument itself).
         if matches!(entry.kind, EntityType::Government | EntityType::Organization) {
             let txt = if c.field == Field::Title { title } else { text };
-            if let Some((ci, cs, ce)) = nested_country(gaz, entry, txt, start, end) {
+            if let Some((ci, cs, ce)) = nested_country(gaz, &countries, entry, txt, start, end) {
                 let cidx = linked_entity(gaz, ci, &mut entities, &mut by_entry, &mut by_id);
                 entities[cidx].mentions.push(Mention { field: c.field, start: cs, end: ce, form: MentionForm::Name });
             }
@@ -775,19 +776,44 @@ fn cue_forms(w: &str) -> impl Iterator<Item = String> + '_ {
     [Some(w.to_string()), Some(format!("{w}s")), w.strip_suffix('s').map(str::to_string)].into_iter().flatten()
 }
 
+/// The entry `country:cc` of each country code, looked up once per article:
+/// [`Gazetteer::index_of`] is a binary search over every id (some 20 string comparisons at
+/// 1M names), and each body of a country asks for the same entry again.
+struct Countries<'g> {
+    gaz: &'g Gazetteer,
+    memo: std::cell::RefCell<FxHashMap<&'g str, Option<u32>>>,
+}
+
+impl<'g> Countries<'g> {
+    fn new(gaz: &'g Gazetteer) -> Self {
+        Countries { gaz, memo: Default::default() }
+    }
+
+    /// The entry of country code `cc` (lower-cased as ASCII).
+    fn of(&self, cc: &'g str) -> Option<u32> {
+        if let Some(&i) = self.memo.borrow().get(cc) {
+            return i;
+        }
+        let i = self.gaz.index_of(&format!("country:{}", cc.to_ascii_lowercase()));
+        self.memo.borrow_mut().insert(cc, i);
+        i
+    }
+}
+
 /// Document support for one of several entries sharing a surface form ("BIS", "SEC"): its
 /// parent named in the article (the Commerce Department for the Bureau of Industry and
 /// Security), its country named, and the content words of its full name or its cue words
 /// ("bank", "settlements"; "export") present in the text.
-fn context_support(gaz: &Gazetteer, e: u32, evidence: &FxHashMap<u32, u32>, doc_words: &FxHashSet<String>) -> u32 {
+fn context_support<'g>(gaz: &'g Gazetteer, countries: &Countries<'g>, e: u32, evidence: &FxHashMap<u32, u32>, doc_words: &FxHashSet<String>) -> u32 {
     let entry = gaz.entry(e);
     let mut score = 0;
     if entry.parent.as_deref().and_then(|p| gaz.index_of(p)).is_some_and(|p| evidence.contains_key(&p)) {
         score += 2;
     }
-    if let Some(cc) = &entry.country {
-        let id = format!("country:{}", cc.to_lowercase());
-        if gaz.index_of(&id).is_some_and(|c| evidence.contains_key(&c)) {
+    if let Some(cc) = entry.country.as_deref() {
+        // An ASCII code lower-cases the same either way.
+        let country = if cc.is_ascii() { countries.of(cc) } else { gaz.index_of(&format!("country:{}", cc.to_lowercase())) };
+        if country.is_some_and(|c| evidence.contains_key(&c)) {
             score += 1;
         }
     }
@@ -812,9 +838,9 @@ fn name_like_continuation(text: &str, tokens: &[crate::segment::Token], next: us
 
 /// The country named inside a government or organisation name, as a whole-word, same-case
 /// occurrence of the country's name, alias or demonym: `(country entry, byte start, byte end)`.
-fn nested_country(gaz: &Gazetteer, body: &crate::gazetteer::Entry, text: &str, start: usize, end: usize) -> Option<(u32, usize, usize)> {
+fn nested_country<'g>(gaz: &'g Gazetteer, countries: &Countries<'g>, body: &'g crate::gazetteer::Entry, text: &str, start: usize, end: usize) -> Option<(u32, usize, usize)> {
     let cc = body.country.as_deref()?;
-    let ci = gaz.index_of(&format!("country:{}", cc.to_ascii_lowercase()))?;
+    let ci = countries.of(cc)?;
     let country = gaz.entry(ci);
     let span = &text[start..end];
     let forms = std::iter::once(&*country.name).chain(country.aliases.iter().map(|a| &**a)).chain(country.demonyms.iter().map(|d| &**d));
@@ -866,6 +892,14 @@ fn in_candidate(cands: &[Candidate], field: Field, k: usize) -> bool {
 fn drop_person_surnames(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, title_seg: &Segmentation, cands: &mut Vec<Candidate>) {
     let mut surnames: Vec<String> = Vec::new();
     let mut drop = vec![false; cands.len()];
+    // Whether a line is a headline in Title Case, by field and line start, judged once per
+    // line: body text without line breaks is one long line, read whole by each judgement.
+    let headlines: std::cell::RefCell<FxHashMap<(Field, usize), bool>> = Default::default();
+    let headline = |field: Field, txt: &str, at: usize| {
+        let line = line_of(txt, at);
+        let key = (field, line.as_ptr() as usize - txt.as_ptr() as usize);
+        *headlines.borrow_mut().entry(key).or_insert_with(|| all_caps_or_title_case(line))
+    };
     for (ci, c) in cands.iter().enumerate() {
         if c.last_token != c.first_token + 1 || c.first_token == 0 {
             continue;
@@ -888,7 +922,7 @@ fn drop_person_surnames(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmenta
                     && !opens_sentence(tokens, txt, p)
                     && !is_not_name(pw)
                     && !gaz.is_common_word(pw)
-                    && !all_caps_or_title_case(line_of(txt, c.start)))
+                    && !headline(c.field, txt, c.start))
         };
         if tokens[p].kind == TokenKind::Word
             && is_cap_word(pw)

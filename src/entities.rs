@@ -521,9 +521,8 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     // Evidence: entries named unambiguously, and their families.
     let mut evidence: FxHashMap<u32, u32> = FxHashMap::default();
     for c in &cands {
-        let distinct: Vec<u32> = dedup_entries(&c.targets);
-        if distinct.len() == 1 && !(c.sentence_initial && c.targets[0].2) {
-            *evidence.entry(distinct[0]).or_default() += 2;
+        if let Some(e) = single_entry(&c.targets).filter(|_| !(c.sentence_initial && c.targets[0].2)) {
+            *evidence.entry(e).or_default() += 2;
         }
     }
     let family_bonus: Vec<(u32, u32)> = evidence
@@ -593,12 +592,11 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
         if unit_until.is_some_and(|(f, e)| f == c.field && c.start < e) {
             continue;
         }
-        let distinct = dedup_entries(&c.targets);
         // Choose the best-supported entry; ties go to load order.
-        let best = if distinct.len() == 1 {
-            distinct[0]
+        let best = if let Some(e) = single_entry(&c.targets) {
+            e
         } else {
-            *distinct
+            *dedup_entries(&c.targets)
                 .iter()
                 .max_by_key(|&&e| {
                     let named = c.targets.iter().any(|t| t.0 == e && t.1 == Form::Name);
@@ -859,6 +857,13 @@ fn nested_country<'g>(gaz: &'g Gazetteer, countries: &Countries<'g>, body: &'g c
         }
     }
     best.map(|(k, l)| (ci, start + k, start + k + l))
+}
+
+/// The entry of `targets` when they all name one (most candidates): [`dedup_entries`] of
+/// length one, without its vector.
+fn single_entry(targets: &[(u32, Form, bool)]) -> Option<u32> {
+    let (first, rest) = targets.split_first()?;
+    rest.iter().all(|t| t.0 == first.0).then_some(first.0)
 }
 
 fn dedup_entries(targets: &[(u32, Form, bool)]) -> Vec<u32> {

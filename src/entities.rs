@@ -737,16 +737,17 @@ fn words_among(texts: &[&str], mut wanted: FxHashSet<String>) -> FxHashSet<Strin
     let sketches = Sketches::of(wanted.iter().map(String::as_str));
     let mut found = FxHashSet::default();
     let mut lower = String::new();
-    for w in texts.iter().flat_map(|t| t.split(|c: char| !c.is_alphanumeric())).filter(|w| w.len() >= 4) {
+    // One word, known ASCII or not: `false` once every wanted word is found.
+    let mut visit = |w: &str, ascii: bool| -> bool {
         if wanted.is_empty() {
-            break;
+            return false;
         }
         let b = w.as_bytes();
-        let w = if !w.is_ascii() {
+        let w = if !ascii && !w.is_ascii() {
             lower = w.to_lowercase();
             &lower
         } else if !sketches.may_hold(sketch_of(b.len(), b[0].to_ascii_lowercase(), b[b.len() - 1].to_ascii_lowercase())) {
-            continue;
+            return true;
         } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
             lower.clear();
             lower.push_str(w);
@@ -758,6 +759,24 @@ fn words_among(texts: &[&str], mut wanted: FxHashSet<String>) -> FxHashSet<Strin
         // Moved, not copied: each wanted word is found once.
         if let Some(w) = wanted.take(w) {
             found.insert(w);
+        }
+        true
+    };
+    'texts: for t in texts {
+        if t.is_ascii() {
+            // The same words, split byte by byte: no char decoding or Unicode table search.
+            for w in t.as_bytes().split(|b| !b.is_ascii_alphanumeric()).filter(|w| w.len() >= 4) {
+                let at = w.as_ptr() as usize - t.as_ptr() as usize;
+                if !visit(&t[at..at + w.len()], true) {
+                    break 'texts;
+                }
+            }
+        } else {
+            for w in t.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4) {
+                if !visit(w, false) {
+                    break 'texts;
+                }
+            }
         }
     }
     found
@@ -1898,6 +1917,13 @@ mod tests {
         assert_eq!(slug("Alan Fan"), "alan-fan");
         assert_eq!(slug("Ütz  A.B. Co-2"), "utz-a-b-co-2");
         assert_eq!(context_id(EntityType::Person, "José  O'Neill"), "person:jose-o-neill");
+    }
+
+    #[test]
+    fn words_among_ascii_and_other_texts() {
+        let wanted = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<FxHashSet<String>>();
+        let got = words_among(&["Export-controls: EXPORTS rose", "Société banks’ settlements"], wanted(&["export", "exports", "banks", "settlements", "société", "rose", "bank"]));
+        assert_eq!(got, wanted(&["export", "exports", "banks", "settlements", "société", "rose"]));
     }
 
     #[test]

@@ -354,6 +354,16 @@ impl Stats {
     }
 }
 
+/// Adds one to the count of `key`.
+fn count(counts: &mut std::collections::BTreeMap<String, u64>, key: &str) {
+    match counts.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(key.to_string(), 1);
+        }
+    }
+}
+
 fn process_batch(batch: Vec<gazette::corpus::Record>, x: &Extractor, opts: &ReadOptions, cfg: &EmitConfig) -> Done {
     let mut d = Done::default();
     for rec in batch {
@@ -368,11 +378,12 @@ fn process_batch(batch: Vec<gazette::corpus::Record>, x: &Extractor, opts: &Read
         });
         match res {
             Ok(ex) => {
+                // Counted by name, a key copied only the first time a type is seen.
                 for e in &ex.entities {
-                    *d.stats.entities.entry(e.entity_type.clone()).or_default() += 1;
+                    count(&mut d.stats.entities, &e.entity_type);
                 }
                 for e in &ex.events {
-                    *d.stats.events.entry(e.event_type.clone()).or_default() += 1;
+                    count(&mut d.stats.events, &e.event_type);
                 }
                 emit(&mut d.out, Emit::Extraction(&ex), cfg);
             }

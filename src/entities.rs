@@ -149,10 +149,11 @@ const TITLES: &[&str] = &[
     "Spokeswoman", "Analyst", "Strategist", "strategist", "Minister", "Republican", "Democrat", "Democratic",
 ];
 
-/// The word lists of this module, each one variant of `List`, and `fn NAME(w: &str) -> bool`
-/// telling whether `w` is in the list `LIST`.
+/// The word lists of this module, each one variant of `List`, and for `LIST: NAME`
+/// `fn NAME(w: &str) -> bool` telling whether `w` is in the list `LIST` (lists asked about
+/// only for tokens go through [`TokenLists`] and need none).
 macro_rules! word_lists {
-    ($($name:ident => $list:ident),* $(,)?) => {
+    ($($list:ident $(: $name:ident)?),* $(,)?) => {
         /// A word list; a word's lists are a bit set of these ([`lists_of`]).
         #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
         #[derive(Clone, Copy)]
@@ -160,26 +161,26 @@ macro_rules! word_lists {
             $($list),*
         }
         const ALL_LISTS: &[(List, &[&str])] = &[$((List::$list, $list)),*];
-        $(
+        $($(
             fn $name(w: &str) -> bool {
                 lists_of(w).has(List::$list)
             }
-        )*
+        )?)*
     };
 }
 
 word_lists! {
-    is_not_name => NOT_NAME,
-    is_title => TITLES,
-    is_stop_lead => STOP_LEAD,
-    is_company_head => COMPANY_HEADS,
-    is_org_head => ORG_HEADS,
-    is_place_head => PLACE_HEADS,
-    is_particle => PARTICLES,
-    is_strong_title => STRONG_TITLES,
-    is_reporting => REPORTING,
-    is_person_noun => PERSON_NOUNS,
-    is_legal_suffix => LEGAL_SUFFIXES,
+    NOT_NAME: is_not_name,
+    TITLES: is_title,
+    STOP_LEAD: is_stop_lead,
+    COMPANY_HEADS,
+    ORG_HEADS,
+    PLACE_HEADS,
+    PARTICLES: is_particle,
+    STRONG_TITLES: is_strong_title,
+    REPORTING,
+    PERSON_NOUNS,
+    LEGAL_SUFFIXES: is_legal_suffix,
 }
 
 /// The word lists a word is in.
@@ -189,6 +190,37 @@ struct Lists(u32);
 impl Lists {
     fn has(self, list: List) -> bool {
         self.0 & (1 << list as u32) != 0
+    }
+}
+
+/// The lists of each token of one field, each looked up once, on first use: the run, head,
+/// person and evidence tests ask about the same capitalised words in turn.
+struct TokenLists<'a> {
+    text: &'a str,
+    toks: &'a [crate::segment::Token],
+    /// [`Lists`] bits, or [`TokenLists::UNKNOWN`] before the first look-up.
+    lists: Vec<std::cell::Cell<u32>>,
+}
+
+impl<'a> TokenLists<'a> {
+    const UNKNOWN: u32 = u32::MAX;
+
+    fn new(text: &'a str, toks: &'a [crate::segment::Token]) -> Self {
+        TokenLists { text, toks, lists: vec![std::cell::Cell::new(Self::UNKNOWN); toks.len()] }
+    }
+
+    /// The lists token `k` is in.
+    fn of(&self, k: usize) -> Lists {
+        let c = &self.lists[k];
+        if c.get() == Self::UNKNOWN {
+            c.set(lists_of(self.toks[k].text(self.text)).0);
+        }
+        Lists(c.get())
+    }
+
+    /// Whether token `k` is in `list`.
+    fn has(&self, k: usize, list: List) -> bool {
+        self.of(k).has(list)
     }
 }
 
@@ -308,6 +340,28 @@ fn is_title_case(w: &str) -> bool {
 }
 
 fn is_cap_word(w: &str) -> bool {
+    // ASCII words (nearly all) byte by byte, where the char tests below are byte tests; the
+    // first non-ASCII byte sends the word to them.
+    if let Some((&first, rest)) = w.as_bytes().split_first().filter(|(f, _)| f.is_ascii()) {
+        if !first.is_ascii_uppercase() {
+            return false;
+        }
+        let mut lower = false;
+        for &c in rest {
+            match c {
+                b'a'..=b'z' => lower = true,
+                b'A'..=b'Z' | b'\'' | b'-' => {}
+                0x80.. => return is_cap_word_chars(w),
+                _ => return false,
+            }
+        }
+        return lower;
+    }
+    is_cap_word_chars(w)
+}
+
+/// [`is_cap_word`] char by char.
+fn is_cap_word_chars(w: &str) -> bool {
     let mut cs = w.chars();
     match cs.next() {
         Some(c) if c.is_uppercase() => {}
@@ -331,6 +385,14 @@ fn push_slug(out: &mut String, name: &str) {
     let mut buf = String::new();
     for word in name.split(|c: char| !c.is_alphanumeric()) {
         if word.is_empty() {
+            continue;
+        }
+        // An ASCII word (all letters and digits here) normalises to itself in lower case.
+        if word.is_ascii() {
+            if out.len() > start {
+                out.push('-');
+            }
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
             continue;
         }
         crate::gazetteer::matcher::normalize_token(word, &mut buf);
@@ -398,22 +460,45 @@ fn is_word_char(c: char) -> bool {
 /// Byte spans of the pronouns "it", "its", "It", "Its" in `s`: what `\b(?:[Ii]ts?)\b` finds
 /// (Unicode word boundaries, the ends of `s` counting as non-word), without the regex, which
 /// is slow to confirm the many `t`s of English text.
+#[cfg(test)]
 fn pronoun_spans(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    pronoun_candidates(s).into_iter().filter_map(move |start| pronoun_end(s, start).map(|end| (start, end)))
+}
+
+/// The byte offsets of "it" and "It" in `text`, in order: where a pronoun may start. One
+/// vector search of the whole text per form: far fewer hits than its `t`s, and no search
+/// set-up per sentence.
+fn pronoun_candidates(text: &str) -> Vec<usize> {
+    static FINDERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+    let [lower, upper] = FINDERS.get_or_init(|| [memchr::memmem::Finder::new("it"), memchr::memmem::Finder::new("It")]);
+    let mut starts: Vec<usize> = lower.find_iter(text.as_bytes()).collect();
+    let before = starts.len();
+    starts.extend(upper.find_iter(text.as_bytes()));
+    if starts.len() > before {
+        starts.sort_unstable();
+    }
+    starts
+}
+
+/// The end of the pronoun starting at byte `start` of `s` (on "it" or "It"), if it is one:
+/// a word boundary before it, and after its `t` or its `s` ("its"); the ends of `s` count
+/// as non-word.
+fn pronoun_end(s: &str, start: usize) -> Option<usize> {
     let b = s.as_bytes();
     let word_before = |i: usize| s[..i].chars().next_back().is_some_and(is_word_char);
     let word_at = |i: usize| s[i..].chars().next().is_some_and(is_word_char);
-    memchr::memchr_iter(b't', b).filter_map(move |t| {
-        let start = t.checked_sub(1).filter(|&i| matches!(b[i], b'I' | b'i') && !word_before(i))?;
-        // "its" when a boundary follows the `s`, else "it" when one follows the `t`.
-        let end = if b.get(t + 1) == Some(&b's') && !word_at(t + 2) {
-            t + 2
-        } else if !word_at(t + 1) {
-            t + 1
-        } else {
-            return None;
-        };
-        Some((start, end))
-    })
+    if word_before(start) {
+        return None;
+    }
+    let t = start + 1;
+    // "its" when a boundary follows the `s`, else "it" when one follows the `t`.
+    if b.get(t + 1) == Some(&b's') && !word_at(t + 2) {
+        Some(t + 2)
+    } else if !word_at(t + 1) {
+        Some(t + 1)
+    } else {
+        None
+    }
 }
 
 /// Analyses an article: segmentation, entities and anchors.
@@ -436,9 +521,8 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     // Evidence: entries named unambiguously, and their families.
     let mut evidence: FxHashMap<u32, u32> = FxHashMap::default();
     for c in &cands {
-        let distinct: Vec<u32> = dedup_entries(&c.targets);
-        if distinct.len() == 1 && !(c.sentence_initial && c.targets[0].2) {
-            *evidence.entry(distinct[0]).or_default() += 2;
+        if let Some(e) = single_entry(&c.targets).filter(|_| !(c.sentence_initial && c.targets[0].2)) {
+            *evidence.entry(e).or_default() += 2;
         }
     }
     let family_bonus: Vec<(u32, u32)> = evidence
@@ -494,6 +578,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     // Each colliding entry's document support, computed once: a name repeated in the
     // article asks for the same entries again and again.
     let mut support: FxHashMap<u32, u32> = FxHashMap::default();
+    let countries = Countries::new(gaz);
     let mut entities: Vec<DocEntity> = Vec::new();
     let mut by_entry: FxHashMap<u32, usize> = FxHashMap::default();
     let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
@@ -507,12 +592,11 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
         if unit_until.is_some_and(|(f, e)| f == c.field && c.start < e) {
             continue;
         }
-        let distinct = dedup_entries(&c.targets);
         // Choose the best-supported entry; ties go to load order.
-        let best = if distinct.len() == 1 {
-            distinct[0]
+        let best = if let Some(e) = single_entry(&c.targets) {
+            e
         } else {
-            *distinct
+            *dedup_entries(&c.targets)
                 .iter()
                 .max_by_key(|&&e| {
                     let named = c.targets.iter().any(|t| t.0 == e && t.1 == Form::Name);
@@ -527,7 +611,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
                     // With no country named, the body known under more names (the more
                     // prominent one: the US Supreme Court over Canada's) wins.
                     let prominence = if body { gaz.entry(e).aliases.len() } else { 0 };
-                    let support = *support.entry(e).or_insert_with(|| context_support(gaz, e, &evidence, doc_words()));
+                    let support = *support.entry(e).or_insert_with(|| context_support(gaz, &countries, e, &evidence, doc_words()));
                     (evidence.get(&e).copied().unwrap_or(0) + support, named, country_weight, prominence, std::cmp::Reverse(e))
                 })
                 .expect("non-empty targets")
@@ -581,7 +665,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
         // argument; the event stage adds the country of a government argument itself).
         if matches!(entry.kind, EntityType::Government | EntityType::Organization) {
             let txt = if c.field == Field::Title { title } else { text };
-            if let Some((ci, cs, ce)) = nested_country(gaz, entry, txt, start, end) {
+            if let Some((ci, cs, ce)) = nested_country(gaz, &countries, entry, txt, start, end) {
                 let cidx = linked_entity(gaz, ci, &mut entities, &mut by_entry, &mut by_id);
                 entities[cidx].mentions.push(Mention { field: c.field, start: cs, end: ce, form: MentionForm::Name });
             }
@@ -653,16 +737,17 @@ fn words_among(texts: &[&str], mut wanted: FxHashSet<String>) -> FxHashSet<Strin
     let sketches = Sketches::of(wanted.iter().map(String::as_str));
     let mut found = FxHashSet::default();
     let mut lower = String::new();
-    for w in texts.iter().flat_map(|t| t.split(|c: char| !c.is_alphanumeric())).filter(|w| w.len() >= 4) {
+    // One word, known ASCII or not: `false` once every wanted word is found.
+    let mut visit = |w: &str, ascii: bool| -> bool {
         if wanted.is_empty() {
-            break;
+            return false;
         }
         let b = w.as_bytes();
-        let w = if !w.is_ascii() {
+        let w = if !ascii && !w.is_ascii() {
             lower = w.to_lowercase();
             &lower
         } else if !sketches.may_hold(sketch_of(b.len(), b[0].to_ascii_lowercase(), b[b.len() - 1].to_ascii_lowercase())) {
-            continue;
+            return true;
         } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
             lower.clear();
             lower.push_str(w);
@@ -674,6 +759,24 @@ fn words_among(texts: &[&str], mut wanted: FxHashSet<String>) -> FxHashSet<Strin
         // Moved, not copied: each wanted word is found once.
         if let Some(w) = wanted.take(w) {
             found.insert(w);
+        }
+        true
+    };
+    'texts: for t in texts {
+        if t.is_ascii() {
+            // The same words, split byte by byte: no char decoding or Unicode table search.
+            for w in t.as_bytes().split(|b| !b.is_ascii_alphanumeric()).filter(|w| w.len() >= 4) {
+                let at = w.as_ptr() as usize - t.as_ptr() as usize;
+                if !visit(&t[at..at + w.len()], true) {
+                    break 'texts;
+                }
+            }
+        } else {
+            for w in t.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4) {
+                if !visit(w, false) {
+                    break 'texts;
+                }
+            }
         }
     }
     found
@@ -690,19 +793,44 @@ fn cue_forms(w: &str) -> impl Iterator<Item = String> + '_ {
     [Some(w.to_string()), Some(format!("{w}s")), w.strip_suffix('s').map(str::to_string)].into_iter().flatten()
 }
 
+/// The entry `country:cc` of each country code, looked up once per article:
+/// [`Gazetteer::index_of`] is a binary search over every id (some 20 string comparisons at
+/// 1M names), and each body of a country asks for the same entry again.
+struct Countries<'g> {
+    gaz: &'g Gazetteer,
+    memo: std::cell::RefCell<FxHashMap<&'g str, Option<u32>>>,
+}
+
+impl<'g> Countries<'g> {
+    fn new(gaz: &'g Gazetteer) -> Self {
+        Countries { gaz, memo: Default::default() }
+    }
+
+    /// The entry of country code `cc` (lower-cased as ASCII).
+    fn of(&self, cc: &'g str) -> Option<u32> {
+        if let Some(&i) = self.memo.borrow().get(cc) {
+            return i;
+        }
+        let i = self.gaz.index_of(&format!("country:{}", cc.to_ascii_lowercase()));
+        self.memo.borrow_mut().insert(cc, i);
+        i
+    }
+}
+
 /// Document support for one of several entries sharing a surface form ("BIS", "SEC"): its
 /// parent named in the article (the Commerce Department for the Bureau of Industry and
 /// Security), its country named, and the content words of its full name or its cue words
 /// ("bank", "settlements"; "export") present in the text.
-fn context_support(gaz: &Gazetteer, e: u32, evidence: &FxHashMap<u32, u32>, doc_words: &FxHashSet<String>) -> u32 {
+fn context_support<'g>(gaz: &'g Gazetteer, countries: &Countries<'g>, e: u32, evidence: &FxHashMap<u32, u32>, doc_words: &FxHashSet<String>) -> u32 {
     let entry = gaz.entry(e);
     let mut score = 0;
     if entry.parent.as_deref().and_then(|p| gaz.index_of(p)).is_some_and(|p| evidence.contains_key(&p)) {
         score += 2;
     }
-    if let Some(cc) = &entry.country {
-        let id = format!("country:{}", cc.to_lowercase());
-        if gaz.index_of(&id).is_some_and(|c| evidence.contains_key(&c)) {
+    if let Some(cc) = entry.country.as_deref() {
+        // An ASCII code lower-cases the same either way.
+        let country = if cc.is_ascii() { countries.of(cc) } else { gaz.index_of(&format!("country:{}", cc.to_lowercase())) };
+        if country.is_some_and(|c| evidence.contains_key(&c)) {
             score += 1;
         }
     }
@@ -727,9 +855,9 @@ fn name_like_continuation(text: &str, tokens: &[crate::segment::Token], next: us
 
 /// The country named inside a government or organisation name, as a whole-word, same-case
 /// occurrence of the country's name, alias or demonym: `(country entry, byte start, byte end)`.
-fn nested_country(gaz: &Gazetteer, body: &crate::gazetteer::Entry, text: &str, start: usize, end: usize) -> Option<(u32, usize, usize)> {
+fn nested_country<'g>(gaz: &'g Gazetteer, countries: &Countries<'g>, body: &'g crate::gazetteer::Entry, text: &str, start: usize, end: usize) -> Option<(u32, usize, usize)> {
     let cc = body.country.as_deref()?;
-    let ci = gaz.index_of(&format!("country:{}", cc.to_ascii_lowercase()))?;
+    let ci = countries.of(cc)?;
     let country = gaz.entry(ci);
     let span = &text[start..end];
     let forms = std::iter::once(&*country.name).chain(country.aliases.iter().map(|a| &**a)).chain(country.demonyms.iter().map(|d| &**d));
@@ -748,6 +876,13 @@ fn nested_country(gaz: &Gazetteer, body: &crate::gazetteer::Entry, text: &str, s
         }
     }
     best.map(|(k, l)| (ci, start + k, start + k + l))
+}
+
+/// The entry of `targets` when they all name one (most candidates): [`dedup_entries`] of
+/// length one, without its vector.
+fn single_entry(targets: &[(u32, Form, bool)]) -> Option<u32> {
+    let (first, rest) = targets.split_first()?;
+    rest.iter().all(|t| t.0 == first.0).then_some(first.0)
 }
 
 fn dedup_entries(targets: &[(u32, Form, bool)]) -> Vec<u32> {
@@ -781,6 +916,14 @@ fn in_candidate(cands: &[Candidate], field: Field, k: usize) -> bool {
 fn drop_person_surnames(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmentation, title_seg: &Segmentation, cands: &mut Vec<Candidate>) {
     let mut surnames: Vec<String> = Vec::new();
     let mut drop = vec![false; cands.len()];
+    // Whether a line is a headline in Title Case, by field and line start, judged once per
+    // line: body text without line breaks is one long line, read whole by each judgement.
+    let headlines: std::cell::RefCell<FxHashMap<(Field, usize), bool>> = Default::default();
+    let headline = |field: Field, txt: &str, at: usize| {
+        let line = line_of(txt, at);
+        let key = (field, line.as_ptr() as usize - txt.as_ptr() as usize);
+        *headlines.borrow_mut().entry(key).or_insert_with(|| all_caps_or_title_case(line))
+    };
     for (ci, c) in cands.iter().enumerate() {
         if c.last_token != c.first_token + 1 || c.first_token == 0 {
             continue;
@@ -803,7 +946,7 @@ fn drop_person_surnames(gaz: &Gazetteer, text: &str, title: &str, seg: &Segmenta
                     && !opens_sentence(tokens, txt, p)
                     && !is_not_name(pw)
                     && !gaz.is_common_word(pw)
-                    && !all_caps_or_title_case(line_of(txt, c.start)))
+                    && !headline(c.field, txt, c.start))
         };
         if tokens[p].kind == TokenKind::Word
             && is_cap_word(pw)
@@ -1170,10 +1313,11 @@ const STRONG_TITLES: &[&str] = &[
 /// Extends a capitalised run from token `i`: capitalised words separated by one space, middle
 /// initials ("George W. Bush"), hyphenated parts ("Hans-Peter", "al-Malki") and particles
 /// ("Lula da Silva"). Returns one past the last token.
-fn capitalised_run(text: &str, toks: &[crate::segment::Token], i: usize, field: Field, covered: &[(Field, usize, usize)]) -> usize {
+fn capitalised_run(tl: &TokenLists, i: usize, field: Field, covered: &[(Field, usize, usize)]) -> usize {
+    let (text, toks) = (tl.text, tl.toks);
     let n = toks.len();
     let free = |k: usize| !overlaps(covered, field, toks[k].start, toks[k].end);
-    let cap = |k: usize| k < n && toks[k].kind == TokenKind::Word && is_cap_word(toks[k].text(text)) && !is_legal_suffix(toks[k].text(text)) && free(k);
+    let cap = |k: usize| k < n && toks[k].kind == TokenKind::Word && is_cap_word(toks[k].text(text)) && !tl.has(k, List::LEGAL_SUFFIXES) && free(k);
     let gap = |k: usize| &text[toks[k - 1].end..toks[k].start];
     let mut j = i + 1;
     while j < n {
@@ -1191,7 +1335,7 @@ fn capitalised_run(text: &str, toks: &[crate::segment::Token], i: usize, field: 
             j += 2;
             continue;
         }
-        if is_particle(w) && j + 1 < n {
+        if tl.has(j, List::PARTICLES) && j + 1 < n {
             // "da Silva", "al-Malki"
             if gap(j + 1) == " " && cap(j + 1) {
                 j += 2;
@@ -1226,6 +1370,7 @@ fn context_entities(
 ) {
     let toks = &seg.tokens;
     let n = toks.len();
+    let tl = TokenLists::new(text, toks);
     let mut i = 0;
     while i < n {
         // Most tokens: not a word, or a word opening with a lower-case ASCII letter, which is
@@ -1234,7 +1379,10 @@ fn context_entities(
             i += 1;
             continue;
         }
+        // A lower-case ASCII second byte ("The", "In") makes no acronym: no need to ask.
+        let lower_second = toks[i].end > toks[i].start + 1 && text.as_bytes()[toks[i].start + 1].is_ascii_lowercase();
         let acronym_start = toks[i].kind == TokenKind::Word
+            && !lower_second
             && crate::gazetteer::matcher::is_acronym(toks[i].text(text))
             && toks[i].text(text).len() >= 2
             && i + 1 < n
@@ -1244,10 +1392,10 @@ fn context_entities(
             i += 1;
             continue;
         }
-        let run_end = capitalised_run(text, toks, i, field, covered);
+        let run_end = capitalised_run(&tl, i, field, covered);
         // Unknown organisation, company or place named by its head word ("Janco Partners",
         // "National Cotton Council", "Luxembourg Chamber of Commerce", "Changi Airport").
-        if let Some((kind, s, e, j)) = headed_name(text, toks, i, run_end, field, covered) {
+        if let Some((kind, s, e, j)) = headed_name(&tl, i, run_end, field, covered) {
             let name = text[s..e].trim_start_matches("The ").to_string();
             let idx = add_context_entity(entities, by_id, kind, &name, Mention { field, start: s, end: e, form: MentionForm::Context });
             covered.push((field, s, e));
@@ -1264,7 +1412,7 @@ fn context_entities(
         // Unknown company: capitalised run followed by a legal suffix.
         if run_end < n {
             let k = if toks[run_end].text(text) == "," { run_end + 1 } else { run_end };
-            if k < n && is_legal_suffix(toks[k].text(text)) && k > i && !is_not_name(toks[i].text(text)) {
+            if k < n && tl.has(k, List::LEGAL_SUFFIXES) && k > i && !tl.has(i, List::NOT_NAME) {
                 let (s, e) = extend_legal(text, toks, i, run_end);
                 let name = &text[toks[i].start..toks[run_end - 1].end];
                 let idx = add_context_entity(entities, by_id, EntityType::Company, name, Mention { field, start: s, end: e, form: MentionForm::Context });
@@ -1276,7 +1424,7 @@ fn context_entities(
                 continue;
             }
         }
-        if let Some((a, b)) = person_span(gaz, text, toks, i, run_end) {
+        if let Some((a, b)) = person_span(gaz, &tl, i, run_end) {
             let s = toks[a].start;
             let e = toks[b - 1].end;
             if b == a + 1 {
@@ -1323,11 +1471,12 @@ const PLACE_HEADS: &[&str] = &[
 /// A capitalised run ending in a head word ("Partners", "Council", "Airport"), with an
 /// "of/for …" tail for organisations ("Chamber of Commerce") and a place or demonym right
 /// before it ("Luxembourg Chamber of Commerce"). Returns type, byte span and the next token.
-fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: usize, field: Field, covered: &[(Field, usize, usize)]) -> Option<(EntityType, usize, usize, usize)> {
+fn headed_name(tl: &TokenLists, i: usize, run_end: usize, field: Field, covered: &[(Field, usize, usize)]) -> Option<(EntityType, usize, usize, usize)> {
+    let (text, toks) = (tl.text, tl.toks);
     let word = |k: usize| toks[k].text(text);
     // The head is the last word of the run, or of its first part before "of".
     let mut a = i;
-    while a < run_end && (is_stop_lead(word(a))) {
+    while a < run_end && tl.has(a, List::STOP_LEAD) {
         a += 1;
     }
     if a >= run_end {
@@ -1340,11 +1489,12 @@ fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: us
     let manager = head == "Management"
         && run_end - a >= 3
         && matches!(word(run_end - 2), "Asset" | "Fund" | "Investment" | "Capital" | "Wealth" | "Portfolio" | "Property");
-    let kind = if is_company_head(head) || manager {
+    let head_lists = tl.of(run_end - 1);
+    let kind = if head_lists.has(List::COMPANY_HEADS) || manager {
         EntityType::Company
-    } else if is_org_head(head) {
+    } else if head_lists.has(List::ORG_HEADS) {
         EntityType::Organization
-    } else if is_place_head(head) || center {
+    } else if head_lists.has(List::PLACE_HEADS) || center {
         EntityType::Location
     } else {
         return None;
@@ -1354,9 +1504,9 @@ fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: us
         // "of Commerce", "for Multimedia and Digital Systems", "of São José dos Campos"
         let mut k = run_end;
         if k + 1 < toks.len() && matches!(word(k), "of" | "for") && is_cap_word(word(k + 1)) && !overlaps(covered, field, toks[k + 1].start, toks[k + 1].end) {
-            k = capitalised_run(text, toks, k + 1, field, covered);
+            k = capitalised_run(tl, k + 1, field, covered);
             while k + 1 < toks.len() && word(k) == "and" && is_cap_word(word(k + 1)) && !overlaps(covered, field, toks[k + 1].start, toks[k + 1].end) {
-                k = capitalised_run(text, toks, k + 1, field, covered);
+                k = capitalised_run(tl, k + 1, field, covered);
             }
             end_tok = k;
         }
@@ -1367,7 +1517,7 @@ fn headed_name(text: &str, toks: &[crate::segment::Token], i: usize, run_end: us
         return None;
     }
     // Every word but the head a stop word? ("The Union")
-    if (a..run_end - 1).all(|k| is_not_name(word(k))) && end_tok == run_end && kind != EntityType::Organization {
+    if (a..run_end - 1).all(|k| tl.has(k, List::NOT_NAME)) && end_tok == run_end && kind != EntityType::Organization {
         return None;
     }
     let mut start = toks[a].start;
@@ -1390,14 +1540,15 @@ const STOP_LEAD: &[&str] = &[
 /// it is one. Leading titles and other non-name words are dropped ("Republican Senator Bob
 /// Corker" → "Bob Corker"), as is a leading word before a first name ("Texan Michael
 /// Chicoine"); one word is a name only after a strong title ("President Bush").
-fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: usize, run_end: usize) -> Option<(usize, usize)> {
+fn person_span(gaz: &Gazetteer, tl: &TokenLists, i: usize, run_end: usize) -> Option<(usize, usize)> {
+    let (text, toks) = (tl.text, tl.toks);
     let word = |k: usize| toks[k].text(text);
-    let is_name_word = |k: usize| toks[k].kind == TokenKind::Word && !is_particle(word(k)) && word(k).len() > 1;
+    let is_name_word = |k: usize| toks[k].kind == TokenKind::Word && !tl.has(k, List::PARTICLES) && word(k).len() > 1;
     // Start after the last title or non-name word of the run.
     let mut a = i;
     let mut titled = false;
     for k in i..run_end {
-        let lists = lists_of(word(k));
+        let lists = tl.of(k);
         if lists.has(List::NOT_NAME) || lists.has(List::TITLES) {
             a = k + 1;
             titled = lists.has(List::TITLES);
@@ -1410,32 +1561,37 @@ fn person_span(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], i: u
     if a >= run_end {
         return None;
     }
-    // A word before a first name is not part of the name ("Texan Michael Chicoine").
-    if !gaz.is_first_name(word(a)) {
+    let name_words = |a: usize| (a..run_end).filter(|&k| is_name_word(k)).count();
+    let mut words = name_words(a);
+    // A word before a first name is not part of the name ("Texan Michael Chicoine"). That
+    // first name is followed by another name word: with fewer than two name words there is
+    // none, and the first-name look-ups (which lower-case the word) are skipped.
+    if words >= 2 && !gaz.is_first_name(word(a)) {
         if let Some(p) = (a + 1..run_end).find(|&p| is_name_word(p) && gaz.is_first_name(word(p)) && (p + 1..run_end).any(is_name_word)) {
             a = p;
+            words = name_words(a);
         }
     }
-    let words = (a..run_end).filter(|&k| is_name_word(k)).count();
     if words == 1 {
         // One word: only right after a strong title ("President Bush", "Mr. Kvasov").
         // The title is in the run, or right before it on the same line ("Mr. Kvasov").
         let prev = a.checked_sub(1).filter(|&p| p >= i || (p + 1 == i && matches!(&text[toks[p].end..toks[i].start], " " | "")));
         let strong = prev.is_some_and(|p| {
-            is_strong_title(word(p))
+            tl.has(p, List::STRONG_TITLES)
                 || (word(p) == "." && p >= 1 && toks[p - 1].end == toks[p].start && matches!(word(p - 1), "Mr" | "Mrs" | "Ms" | "Dr" | "Prof" | "Sen" | "Rep" | "Gov" | "Gen"))
         });
         let w = word(a);
         let lowercase_rest = w.chars().skip(1).all(|c| c.is_lowercase() || c == '\'' || c == '-');
-        return (strong && run_end == a + 1 && lowercase_rest && !is_not_name(w)).then_some((a, run_end));
+        return (strong && run_end == a + 1 && lowercase_rest && !tl.has(a, List::NOT_NAME)).then_some((a, run_end));
     }
     if !(2..=5).contains(&words) {
         return None;
     }
-    (titled || person_evidence(gaz, text, toks, a, run_end)).then_some((a, run_end))
+    (titled || person_evidence(gaz, tl, a, run_end)).then_some((a, run_end))
 }
 
-fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], a: usize, b: usize) -> bool {
+fn person_evidence(gaz: &Gazetteer, tl: &TokenLists, a: usize, b: usize) -> bool {
+    let (text, toks) = (tl.text, tl.toks);
     let word = |k: usize| toks[k].text(text);
     if gaz.is_first_name(word(a)) {
         return true;
@@ -1444,7 +1600,7 @@ fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], 
     for back in 1..=3 {
         if a >= back {
             let w = word(a - back);
-            if is_title(w) || w == "Mr" || w == "Mrs" || w == "Ms" || w == "Dr" {
+            if tl.has(a - back, List::TITLES) || w == "Mr" || w == "Mrs" || w == "Ms" || w == "Dr" {
                 return true;
             }
             if w == "." && a > back && matches!(word(a - back - 1), "Mr" | "Mrs" | "Ms" | "Dr") {
@@ -1453,27 +1609,27 @@ fn person_evidence(gaz: &Gazetteer, text: &str, toks: &[crate::segment::Token], 
         }
     }
     // Reporting verb after ("Alan Fan said") or before ("said Alan Fan").
-    if b < toks.len() && is_reporting(word(b)) {
+    if b < toks.len() && tl.has(b, List::REPORTING) {
         return true;
     }
-    if b + 1 < toks.len() && word(b) == "," && (is_reporting(word(b + 1)) || matches!(word(b + 1), "who" | "chief" | "CEO" | "chairman" | "president" | "head" | "spokesman" | "spokeswoman" | "director")) {
+    if b + 1 < toks.len() && word(b) == "," && (tl.has(b + 1, List::REPORTING) || matches!(word(b + 1), "who" | "chief" | "CEO" | "chairman" | "president" | "head" | "spokesman" | "spokeswoman" | "director")) {
         return true;
     }
     // ", the chief executive of …", ", a Microsoft security manager": a title in the apposition.
-    if b + 1 < toks.len() && word(b) == "," && matches!(word(b + 1), "the" | "a" | "an") && (b + 2..(b + 7).min(toks.len())).any(|k| (is_title(word(k)) && word(k).chars().next().is_some_and(char::is_lowercase)) || is_person_noun(word(k))) {
+    if b + 1 < toks.len() && word(b) == "," && matches!(word(b + 1), "the" | "a" | "an") && (b + 2..(b + 7).min(toks.len())).any(|k| (tl.has(k, List::TITLES) && word(k).chars().next().is_some_and(char::is_lowercase)) || tl.has(k, List::PERSON_NOUNS)) {
         return true;
     }
     // ", an Indian." / ", a Briton,": a nationality noun alone in apposition.
     if b + 3 < toks.len() && word(b) == "," && matches!(word(b + 1), "a" | "an") && is_cap_word(word(b + 2)) && matches!(word(b + 3), "." | "," | ";") {
         return true;
     }
-    if a >= 1 && is_reporting(word(a - 1)) {
+    if a >= 1 && tl.has(a - 1, List::REPORTING) {
         return true;
     }
     // Apposition after a role: "the head of Huawei global IP, Alan Fan".
     if a >= 2 && word(a - 1) == "," {
         let lo = a.saturating_sub(8);
-        if (lo..a - 1).any(|k| is_title(word(k))) {
+        if (lo..a - 1).any(|k| tl.has(k, List::TITLES)) {
             return true;
         }
     }
@@ -1533,12 +1689,9 @@ fn link_short_forms(
                 .or_insert(Some(idx));
         }
     }
-    // The first bytes of those words: most tokens (lower-case words, numbers) fail this one
-    // table look-up and need no hashing.
-    let mut first_bytes = [false; 256];
-    for &b in firsts.keys().chain(surnames.keys()).filter_map(|w| w.as_bytes().first()) {
-        first_bytes[usize::from(b)] = true;
-    }
+    // The sketches of those words: most tokens fail this one bit test (length, first and last
+    // byte) and need no hashing.
+    let sketches = Sketches::of(firsts.keys().chain(surnames.keys()).map(String::as_str));
     for (field, txt, sg) in [(Field::Title, title, title_seg), (Field::Text, text, seg)] {
         if firsts.is_empty() && surnames.is_empty() {
             break;
@@ -1546,10 +1699,12 @@ fn link_short_forms(
         for (ti, t) in sg.tokens.iter().enumerate() {
             // The cheap look-ups first: most words are neither a first word nor a surname, and
             // `overlaps` scans every covered span.
+            let b = &txt.as_bytes()[t.start..t.end];
+            if t.kind != TokenKind::Word || b.is_empty() || !sketches.may_hold(sketch_of(b.len(), b[0], b[b.len() - 1])) {
+                continue;
+            }
             let w = t.text(txt);
-            if t.kind != TokenKind::Word
-                || !w.as_bytes().first().is_some_and(|&b| first_bytes[usize::from(b)])
-                || !(firsts.contains_key(w) || surnames.contains_key(w))
+            if !(firsts.contains_key(w) || surnames.contains_key(w))
                 || overlaps(covered, field, t.start, t.end)
             {
                 continue;
@@ -1575,6 +1730,25 @@ fn link_short_forms(
     }
 }
 
+/// For each sentence, whether [`nominal_heads`] matches in it, from one search of the whole
+/// text: a search per sentence pays the automaton's start-up each time.
+fn sentences_with_heads(text: &str, sentences: &[crate::segment::Sentence]) -> Vec<bool> {
+    debug_assert!(sentences.windows(2).all(|w| w[0].end <= w[1].start));
+    let mut with = vec![false; sentences.len()];
+    for m in nominal_heads().find_iter(text) {
+        // The last sentence starting at or before the match holds it, if any does.
+        let k = sentences.partition_point(|s| s.start <= m.start());
+        if k > 0 && m.end() <= sentences[k - 1].end {
+            with[k - 1] = true;
+        } else if sentences.iter().any(|s| s.start < m.end() && m.start() < s.end) {
+            // Across a sentence boundary: it may hide a match of the next sentence, which
+            // searches of their own find (never seen in news text).
+            return sentences.iter().map(|s| nominal_heads().is_match(&text[s.start..s.end])).collect();
+        }
+    }
+    with
+}
+
 /// Resolves nominal ("the company", "the Chinese giant", "the two makers") and pronoun
 /// ("it", "its") references to companies, by salience: the first company of the current
 /// sentence before the reference, else of the nearest earlier sentence that names one.
@@ -1592,9 +1766,12 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
     }
     let is_company = |i: usize| entities[i].kind == EntityType::Company;
     let mut refs: Vec<Ref> = Vec::new();
-    for s in seg.sentences.iter() {
+    let with_heads = sentences_with_heads(text, &seg.sentences);
+    let pronouns = pronoun_candidates(text);
+    let mut next_pronoun = 0;
+    for (s, &with_head) in seg.sentences.iter().zip(&with_heads) {
         let st = &text[s.start..s.end];
-        let heads = if nominal_heads().is_match(st) { Some(nominal_regex().captures_iter(st)) } else { None };
+        let heads = if with_head { Some(nominal_regex().captures_iter(st)) } else { None };
         for c in heads.into_iter().flatten() {
             let m = c.get(0).expect("match");
             let head = c.name("head").map_or("", |h| h.as_str());
@@ -1628,8 +1805,14 @@ fn resolve_references(text: &str, seg: &Segmentation, entities: &[DocEntity], an
             let auto = head.contains("auto") || head.contains("car");
             refs.push(Ref { start: s.start + m.start(), end: s.start + m.end(), kind: AnchorKind::Nominal, count, country, auto });
         }
-        for (a, b) in pronoun_spans(st) {
-            refs.push(Ref { start: s.start + a, end: s.start + b, kind: AnchorKind::Pronoun, count: 1, country: None, auto: false });
+        // The pronouns of this sentence, judged within it (its ends are word boundaries).
+        while pronouns.get(next_pronoun).is_some_and(|&p| p < s.start) {
+            next_pronoun += 1;
+        }
+        while let Some(&p) = pronouns.get(next_pronoun).filter(|&&p| p + 2 <= s.end) {
+            next_pronoun += 1;
+            let Some(b) = pronoun_end(st, p - s.start) else { continue };
+            refs.push(Ref { start: p, end: s.start + b, kind: AnchorKind::Pronoun, count: 1, country: None, auto: false });
         }
     }
     refs.sort_by_key(|r| r.start);
@@ -1720,6 +1903,27 @@ mod tests {
 
     fn has(v: &[(String, Vec<String>)], id: &str, surface: &str) -> bool {
         v.iter().any(|(i, s)| i == id && s.iter().any(|x| x == surface))
+    }
+
+    #[test]
+    fn cap_word_byte_path_agrees_with_char_path() {
+        for w in ["", "A", "Ab", "AB", "ab", "McDonald", "O'Neill", "Hans-Peter", "Ab1", "Ab.", "Éric", "Ab’c", "Aé", "AÉ", "A-", "A'b", "Zz", "[Ab", "ÀB"] {
+            assert_eq!(is_cap_word(w), is_cap_word_chars(w), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn slugs_of_ascii_and_other_words() {
+        assert_eq!(slug("Alan Fan"), "alan-fan");
+        assert_eq!(slug("Ütz  A.B. Co-2"), "utz-a-b-co-2");
+        assert_eq!(context_id(EntityType::Person, "José  O'Neill"), "person:jose-o-neill");
+    }
+
+    #[test]
+    fn words_among_ascii_and_other_texts() {
+        let wanted = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<FxHashSet<String>>();
+        let got = words_among(&["Export-controls: EXPORTS rose", "Société banks’ settlements"], wanted(&["export", "exports", "banks", "settlements", "société", "rose", "bank"]));
+        assert_eq!(got, wanted(&["export", "exports", "banks", "settlements", "société", "rose"]));
     }
 
     #[test]

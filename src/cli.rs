@@ -518,18 +518,27 @@ fn gazetteer_check(dir: Option<PathBuf>, show_collisions: bool) -> u8 {
     }
 }
 
-fn gazetteer_compile(dir: Option<PathBuf>, output: &std::path::Path) -> u8 {
-    let started = std::time::Instant::now();
-    let g = match &dir {
-        Some(d) => gazette::Gazetteer::from_dir(d),
+/// The gazetteers of `dir` (a directory or a compiled file), or the embedded ones; on failure
+/// every problem is printed and the exit code returned.
+fn load_gazetteer(dir: Option<&std::path::Path>) -> Result<gazette::Gazetteer, u8> {
+    let g = match dir {
+        Some(d) => gazette::Gazetteer::from_path(d),
         None => gazette::Gazetteer::embedded(),
     };
-    let g = match g {
+    g.map_err(|e| {
+        eprintln!("{e}");
+        eprintln!("gazette: configuration error ({} problem(s))", e.problems().len());
+        exit::USAGE
+    })
+}
+
+fn gazetteer_compile(dir: Option<PathBuf>, output: &std::path::Path) -> u8 {
+    let started = std::time::Instant::now();
+    let g = match load_gazetteer(dir.as_deref()) {
         Ok(g) => g,
-        Err(e) => {
-            eprintln!("{e}");
-            eprintln!("gazette: configuration error ({} problem(s)); nothing written", e.problems().len());
-            return exit::USAGE;
+        Err(code) => {
+            eprintln!("gazette: nothing written");
+            return code;
         }
     };
     if let Err(e) = std::fs::File::create(output).and_then(|f| g.write_compiled(f)) {
@@ -551,16 +560,9 @@ fn gazetteer_compile(dir: Option<PathBuf>, output: &std::path::Path) -> u8 {
 fn gazetteer_lookup(text: &str, dir: Option<PathBuf>) -> u8 {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let g = match &dir {
-        Some(d) => gazette::Gazetteer::from_path(d),
-        None => gazette::Gazetteer::embedded(),
-    };
-    let g = match g {
+    let g = match load_gazetteer(dir.as_deref()) {
         Ok(g) => g,
-        Err(e) => {
-            eprintln!("{e}");
-            return exit::USAGE;
-        }
+        Err(code) => return code,
     };
     let toks = gazette::segment::tokenize(text);
     let ids = g.matcher().token_ids(text, &toks);

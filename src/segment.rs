@@ -373,9 +373,31 @@ const SENTENCE_STARTERS: &[&str] = &[
     "Shares", "There", "If", "As", "For", "According",
 ];
 
+/// Whether `word` is in `list`, whose words have at most `max` bytes: most words before a
+/// full stop are longer and skip the scan of the list.
+fn listed(list: &[&str], max: usize, word: &str) -> bool {
+    word.len() <= max && list.contains(&word)
+}
+
+/// The longest word of a list, at compile time.
+const fn longest(list: &[&str]) -> usize {
+    let (mut i, mut m) = (0, 0);
+    while i < list.len() {
+        if list[i].len() > m {
+            m = list[i].len();
+        }
+        i += 1;
+    }
+    m
+}
+
 fn is_abbreviation_token(word: &str) -> bool {
-    ABBREVIATIONS.contains(&word)
+    listed(ABBREVIATIONS, longest(ABBREVIATIONS), word)
         || (word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()))
+}
+
+fn is_sentence_starter(word: &str) -> bool {
+    listed(SENTENCE_STARTERS, longest(SENTENCE_STARTERS), word)
 }
 
 fn starts_sentence(tok: &Token, text: &str) -> bool {
@@ -423,9 +445,10 @@ fn split_sentences(text: &str, tokens: &[Token], from: usize, n: usize) -> Vec<S
                 && prev_word.is_some_and(|p| p.end == tok.start && p.kind == TokenKind::Word && is_abbreviation_token(p.text(text)));
             let next_ok = next.is_none_or(|nt| starts_sentence(nt, text));
             if next_ok {
-                let final_abbrev = prev_word.is_some_and(|p| SENTENCE_FINAL_ABBREVIATIONS.contains(&p.text(text)));
-                let starter = next.is_some_and(|nt| SENTENCE_STARTERS.contains(&nt.text(text)));
-                if !abbrev || (final_abbrev && starter) {
+                // The list look-ups only for an abbreviation (they were a tenth of the splitter).
+                let final_abbrev = || prev_word.is_some_and(|p| SENTENCE_FINAL_ABBREVIATIONS.contains(&p.text(text)));
+                let starter = || next.is_some_and(|nt| is_sentence_starter(nt.text(text)));
+                if !abbrev || (final_abbrev() && starter()) {
                     boundary_after = Some(j);
                 }
             }
@@ -435,7 +458,7 @@ fn split_sentences(text: &str, tokens: &[Token], from: usize, n: usize) -> Vec<S
         } else if boundary_after.is_none() && tok.kind == TokenKind::Word && t.ends_with('.') {
             // A dotted abbreviation ("U.S.") ends the sentence only before a typical starter.
             if let Some(nt) = tokens.get(i + 1) {
-                if SENTENCE_STARTERS.contains(&nt.text(text)) && text[tok.end..nt.start].chars().all(char::is_whitespace) {
+                if is_sentence_starter(nt.text(text)) && text[tok.end..nt.start].chars().all(char::is_whitespace) {
                     boundary_after = Some(i);
                 }
             }

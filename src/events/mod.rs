@@ -120,6 +120,36 @@ pub struct EventEngine {
     rules: Vec<Rule>,
     prefilter: keywords::KeywordScanner,
     keyword_rules: Vec<Vec<usize>>,
+    /// Per rule, the entity types any of its roles accepts ([`kind_bits`]).
+    accepts: Vec<u8>,
+}
+
+const ALL_KINDS: [EntityType; 6] =
+    [EntityType::Company, EntityType::Country, EntityType::Location, EntityType::Government, EntityType::Organization, EntityType::Person];
+
+/// One bit per entity type.
+fn kind_bit(t: EntityType) -> u8 {
+    1 << ALL_KINDS.iter().position(|&k| k == t).unwrap_or(0)
+}
+
+/// The entity types of the entities of `anchors`, as [`kind_bit`]s.
+fn kind_bits(anchors: &[Anchor], an: &Analysis) -> u8 {
+    anchors.iter().flat_map(|a| &a.entities).fold(0, |m, &e| m | kind_bit(an.entities[e].kind))
+}
+
+/// The entity types that some role of `rule` (a slot's, a preposition's or a fallback role)
+/// accepts: an argument is an entity of one of them.
+fn accepted_kinds(rule: &Rule) -> u8 {
+    let roles = rule.roles.iter().map(|(_, r)| r).chain(rule.preps.iter().map(|(_, _, r)| r)).chain(&rule.fallback);
+    let mut bits = 0;
+    for role in roles.flat_map(|r| r.split('|')) {
+        for &k in &ALL_KINDS {
+            if role_accepts(&rule.event_type, role, k) {
+                bits |= kind_bit(k);
+            }
+        }
+    }
+    bits
 }
 
 /// Built-in patterns are English words: ASCII `\w`/`\b` keep their lazy DFAs small (see
@@ -310,7 +340,8 @@ impl EventEngine {
         // A dense DFA (see `keywords`): overlapping search over every byte of every article is
         // the hot loop, and the keyword set is small (a few hundred states).
         let prefilter = keywords::KeywordScanner::new(&keywords);
-        EventEngine { rules, prefilter, keyword_rules }
+        let accepts = rules.iter().map(accepted_kinds).collect();
+        EventEngine { rules, prefilter, keyword_rules, accepts }
     }
 
     /// The rules.
@@ -403,12 +434,15 @@ impl EventEngine {
         let sentence = &text[ss..se];
         // Built on the first trigger match: most sentences reaching here match none.
         let groups_cell: std::cell::OnceCell<Vec<Group>> = std::cell::OnceCell::new();
+        let (here, before) = (kind_bits(anchors, an), kind_bits(prev, an));
         for &ri in rule_ids {
             let rule = &self.rules[ri];
-            // Arguments come only from name anchors: this sentence's, or the previous one's
-            // for a fallback role. Without any, a rule that needs an argument cannot fire, so
-            // its trigger is not searched (half of all keyword-selected pairs in news text).
-            if rule.min_args > 0 && anchors.is_empty() && (rule.fallback.is_empty() || prev.is_empty()) {
+            // Arguments are only entities of name anchors (this sentence's, or the previous
+            // one's for a fallback role) of a type one of the rule's roles accepts. Without
+            // any, a rule that needs an argument cannot fire, and its trigger is not searched:
+            // over half of the keyword-selected pairs in news text.
+            let accepts = self.accepts[ri];
+            if rule.min_args > 0 && here & accepts == 0 && (rule.fallback.is_empty() || before & accepts == 0) {
                 continue;
             }
             // The trigger first: it fails far more often than `requires` (keywords are

@@ -37,7 +37,7 @@ use std::sync::Arc;
 
 const MAGIC: &[u8; 16] = b"gazette:compiled";
 /// Bump when the sections' layout or the meaning of any table changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Entries per section.
 const CHUNK: usize = 1 << 16;
@@ -57,6 +57,53 @@ impl<W: Write> SectionWriter<W> {
         self.out.write_all(&(self.buf.len() as u64).to_le_bytes())?;
         self.out.write_all(&crc32fast::hash(&self.buf).to_le_bytes())?;
         self.out.write_all(&self.buf)
+    }
+}
+
+impl<W: Write> SectionWriter<W> {
+    /// Writes `records` as one section of raw little-endian bytes, [`Record::SIZE`] each: a
+    /// large table then loads with one pass over its bytes, no varint decoding.
+    pub(super) fn put_raw<'a, T: Record + 'a>(&mut self, records: impl IntoIterator<Item = &'a T>) -> std::io::Result<()> {
+        self.buf.clear();
+        for r in records {
+            r.put(&mut self.buf);
+        }
+        self.out.write_all(&(self.buf.len() as u64).to_le_bytes())?;
+        self.out.write_all(&crc32fast::hash(&self.buf).to_le_bytes())?;
+        self.out.write_all(&self.buf)
+    }
+}
+
+/// A value of fixed size stored as raw little-endian bytes in a section of
+/// [`SectionWriter::put_raw`].
+pub(super) trait Record: Sized {
+    /// Bytes per record.
+    const SIZE: usize;
+    /// Appends the record's `SIZE` bytes.
+    fn put(&self, out: &mut Vec<u8>);
+    /// The record in `b` (exactly `SIZE` bytes), or `None` when they hold no valid record.
+    fn take(b: &[u8]) -> Option<Self>;
+}
+
+impl Record for u32 {
+    const SIZE: usize = 4;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    #[inline]
+    fn take(b: &[u8]) -> Option<u32> {
+        Some(u32::from_le_bytes(b.try_into().ok()?))
+    }
+}
+
+impl Record for u64 {
+    const SIZE: usize = 8;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    #[inline]
+    fn take(b: &[u8]) -> Option<u64> {
+        Some(u64::from_le_bytes(b.try_into().ok()?))
     }
 }
 
@@ -97,7 +144,8 @@ impl<R: Read> SectionReader<R> {
         Ok(())
     }
 
-    pub(super) fn get<T: DeserializeOwned>(&mut self) -> Result<T, String> {
+    /// Reads the next section into the buffer and checks its checksum.
+    fn section(&mut self) -> Result<(), String> {
         self.bytes(12)?;
         let len = u64::from_le_bytes(self.buf[..8].try_into().unwrap_or_default());
         let crc = u32::from_le_bytes(self.buf[8..12].try_into().unwrap_or_default());
@@ -105,6 +153,47 @@ impl<R: Read> SectionReader<R> {
         if crc32fast::hash(&self.buf) != crc {
             return Err("damaged (checksum mismatch)".into());
         }
+        Ok(())
+    }
+
+    /// Reads a section of [`SectionWriter::put_raw`]: its records' bytes.
+    fn raw<T: Record>(&mut self) -> Result<std::slice::ChunksExact<'_, u8>, String> {
+        self.section()?;
+        if !self.buf.len().is_multiple_of(T::SIZE) {
+            return Err(format!("damaged (a table of {}-byte records holds {} bytes)", T::SIZE, self.buf.len()));
+        }
+        Ok(self.buf.chunks_exact(T::SIZE))
+    }
+
+    /// Reads a section of [`SectionWriter::put_raw`] into a vector, sized by the section's
+    /// bytes (so never larger than what was read).
+    pub(super) fn get_raw<T: Record>(&mut self) -> Result<Vec<T>, String> {
+        let records = self.raw::<T>()?;
+        let mut v = Vec::with_capacity(records.len());
+        for b in records {
+            v.push(T::take(b).ok_or("damaged (an invalid record)")?);
+        }
+        Ok(v)
+    }
+
+    /// Reads a section of [`SectionWriter::put_raw`] into a map, sized before the first insert.
+    pub(super) fn get_raw_map<K: Eq + std::hash::Hash, V>(&mut self) -> Result<rustc_hash::FxHashMap<K, V>, String>
+    where
+        (K, V): Record,
+    {
+        let records = self.raw::<(K, V)>()?;
+        let mut m = rustc_hash::FxHashMap::with_capacity_and_hasher(records.len(), Default::default());
+        for b in records {
+            let (k, v) = <(K, V)>::take(b).ok_or("damaged (an invalid record)")?;
+            if m.insert(k, v).is_some() {
+                return Err("damaged (a key twice in a table)".into());
+            }
+        }
+        Ok(m)
+    }
+
+    pub(super) fn get<T: DeserializeOwned>(&mut self) -> Result<T, String> {
+        self.section()?;
         match postcard::take_from_bytes(&self.buf) {
             Ok((value, [])) => Ok(value),
             Ok(_) => Err("damaged (a section holds more than its value)".into()),
@@ -331,6 +420,26 @@ mod tests {
         let e = read(&cut, 2).unwrap_err().to_string();
         std::fs::remove_file(&cut).unwrap();
         assert!(e.contains("gazette-two-threads-cut") && e.contains("rebuild"), "{e}");
+    }
+
+    #[test]
+    fn raw_tables_refuse_a_partial_record_and_invalid_values() {
+        let mut buf = Vec::new();
+        let mut w = SectionWriter { out: &mut buf, buf: Vec::new() };
+        w.put_raw(&[1u32, 70000, u32::MAX]).unwrap();
+        w.put_raw::<u32>(&[]).unwrap();
+        w.put_raw(&[1u32, 2, 3]).unwrap();
+        let mut r = SectionReader { input: &buf[..], left: buf.len() as u64, buf: Vec::new() };
+        assert_eq!(r.get_raw::<u32>().unwrap(), vec![1, 70000, u32::MAX]);
+        assert_eq!(r.get_raw::<u32>().unwrap(), Vec::<u32>::new());
+        assert!(r.get_raw::<u64>().unwrap_err().contains("8-byte records holds 12 bytes"));
+        // A section of 6 bytes, checksum valid.
+        let six = [1u8, 2, 3, 4, 5, 6];
+        let mut framed = (six.len() as u64).to_le_bytes().to_vec();
+        framed.extend(crc32fast::hash(&six).to_le_bytes());
+        framed.extend(six);
+        let mut r = SectionReader { input: &framed[..], left: framed.len() as u64, buf: Vec::new() };
+        assert!(r.get_raw::<u32>().unwrap_err().contains("4-byte records holds 6 bytes"));
     }
 
     /// A small compiled gazetteer and where each section's payload lies in it.

@@ -29,7 +29,7 @@
 use super::{Entry, Gazetteer, Matcher};
 use crate::error::ConfigError;
 use rustc_hash::FxHashSet;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, SeqAccess, Visitor};
 use serde::Serialize;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
@@ -193,9 +193,15 @@ impl<R: Read> SectionReader<R> {
     }
 
     pub(super) fn get<T: DeserializeOwned>(&mut self) -> Result<T, String> {
+        self.get_seeded(std::marker::PhantomData::<T>)
+    }
+
+    /// Decodes the next section with `seed` (which may put what it decodes in place).
+    fn get_seeded<S: for<'de> DeserializeSeed<'de>>(&mut self, seed: S) -> Result<<S as DeserializeSeed<'_>>::Value, String> {
         self.section()?;
-        match postcard::take_from_bytes(&self.buf) {
-            Ok((value, [])) => Ok(value),
+        let mut de = postcard::Deserializer::from_bytes(&self.buf);
+        match seed.deserialize(&mut de).map(|v| (v, de.finalize())) {
+            Ok((value, Ok([]))) => Ok(value),
             Ok(_) => Err("damaged (a section holds more than its value)".into()),
             Err(e) => Err(format!("cannot decode a section: {e}")),
         }
@@ -260,11 +266,11 @@ pub fn read(path: &Path, threads: usize) -> Result<Gazetteer, ConfigError> {
             b.skip(TABLE_SECTIONS)?;
             read_entries(&mut b, &files)
         });
-        let tables = read_head(&mut a).and_then(|files| Ok((read_tables(&mut a, &files)?, files)));
+        let tables = read_head(&mut a).and_then(|files| read_tables(&mut a, &files));
         (tables, entries.join().unwrap_or_else(|_| Err("reading the entries failed".into())))
     });
-    let ((tables, files), entries) = (tables.map_err(fail)?, entries.map_err(fail)?);
-    Ok(assemble(files, tables, entries))
+    let (tables, entries) = (tables.map_err(fail)?, entries.map_err(fail)?);
+    Ok(assemble(tables, entries))
 }
 
 /// Sections between the file table and the entries: id index, two word lists, the matcher.
@@ -284,7 +290,7 @@ fn decode<R: Read>(r: &mut SectionReader<R>) -> Result<Gazetteer, String> {
     let files = read_head(r)?;
     let tables = read_tables(r, &files)?;
     let entries = read_entries(r, &files)?;
-    Ok(assemble(files, tables, entries))
+    Ok(assemble(tables, entries))
 }
 
 /// The header and the file table.
@@ -329,29 +335,68 @@ fn read_entries<R: Read>(r: &mut SectionReader<R>, files: &Files) -> Result<Vec<
     if total as u64 > r.left {
         return Err("inconsistent file table (more entries than bytes)".into());
     }
-    let mut entries: Vec<Entry> = Vec::with_capacity(total);
-    while entries.len() < total {
-        let chunk: Vec<Entry> = r.get()?;
-        if chunk.is_empty() || entries.len() + chunk.len() > total {
+    let mut into = EntriesInto { entries: Vec::with_capacity(total), total, files: Vec::with_capacity(files.len()), file: 0 };
+    let mut end = 0;
+    for (path, n) in files {
+        end += *n as usize;
+        into.files.push((Arc::from(path.as_str()), end));
+    }
+    while into.entries.len() < total {
+        let before = into.entries.len();
+        into = r.get_seeded(into)?;
+        if into.entries.len() == before {
             return Err("inconsistent entry sections".into());
         }
-        entries.extend(chunk);
     }
     if r.left != 0 {
         return Err(format!("{} unexpected bytes after the last section", r.left));
     }
-    Ok(entries)
+    Ok(into.entries)
 }
 
-fn assemble(files: Files, t: Tables, mut entries: Vec<Entry>) -> Gazetteer {
-    let mut at = 0;
-    for (file, n) in files {
-        let file: Arc<str> = Arc::from(file);
-        for e in &mut entries[at..at + n as usize] {
-            e.path = file.clone();
-        }
-        at += n as usize;
+/// Decodes a section of entries onto the end of `entries` (no vector per section, no copy),
+/// each with its file's path; an entry past `total` is an error.
+struct EntriesInto {
+    entries: Vec<Entry>,
+    total: usize,
+    /// Each file's path and the index one past its last entry.
+    files: Vec<(Arc<str>, usize)>,
+    /// The file of the next entry.
+    file: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for EntriesInto {
+    type Value = EntriesInto;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<EntriesInto, D::Error> {
+        d.deserialize_seq(self)
     }
+}
+
+impl<'de> Visitor<'de> for EntriesInto {
+    type Value = EntriesInto;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a sequence of entries")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<EntriesInto, A::Error> {
+        while let Some(mut e) = seq.next_element::<Entry>()? {
+            if self.entries.len() == self.total {
+                return Err(serde::de::Error::custom("more entries than the file table holds"));
+            }
+            // Entries fill the files in order; `total` is the last file's end.
+            while self.files[self.file].1 <= self.entries.len() {
+                self.file += 1;
+            }
+            e.path = self.files[self.file].0.clone();
+            self.entries.push(e);
+        }
+        Ok(self)
+    }
+}
+
+fn assemble(t: Tables, entries: Vec<Entry>) -> Gazetteer {
     Gazetteer { entries, by_id: t.by_id, matcher: t.matcher, first_names: t.first_names, common_words: t.common_words }
 }
 

@@ -37,7 +37,7 @@ use std::sync::Arc;
 
 const MAGIC: &[u8; 16] = b"gazette:compiled";
 /// Bump when the sections' layout or the meaning of any table changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Entries per section.
 const CHUNK: usize = 1 << 16;
@@ -120,7 +120,7 @@ impl<R: Read> SectionReader<R> {
         if n > self.left {
             return Err("truncated or damaged (a section runs past the end of the file)".into());
         }
-        self.buf.clear();
+        // Zeroes only what the buffer grows by: read_exact overwrites the rest.
         self.buf.resize(n as usize, 0);
         self.input.read_exact(&mut self.buf).map_err(|e| format!("cannot read: {e}"))?;
         self.left -= n;
@@ -230,7 +230,7 @@ pub fn write(g: &Gazetteer, out: impl Write) -> std::io::Result<()> {
     }
     let mut w = SectionWriter { out, buf: Vec::new() };
     w.put(&files)?;
-    w.put(&g.by_id)?;
+    w.put_raw(&g.by_id)?;
     w.put(&sorted(&g.first_names))?;
     w.put(&sorted(&g.common_words))?;
     g.matcher.write_sections(&mut w)?;
@@ -315,7 +315,7 @@ fn total(files: &Files) -> usize {
 
 /// The id index, the word lists and the matcher, checked against the number of entries.
 fn read_tables<R: Read>(r: &mut SectionReader<R>, files: &Files) -> Result<Tables, String> {
-    let by_id: Vec<u32> = r.get()?;
+    let by_id: Vec<u32> = r.get_raw()?;
     let first_names = r.get()?;
     let common_words = r.get()?;
     let matcher = Matcher::read_sections(r)?;

@@ -7,8 +7,11 @@
 //! every check of the TSV files has passed, and it must be rebuilt when they change or gazette
 //! is upgraded (a file from another version is refused with that advice).
 //!
-//! Layout: a header, then sections, each encoded with `postcard` (serde's compact binary
-//! encoding) and read one at a time, so loading never holds the whole file in memory.
+//! Layout: a header, then sections read one at a time, so loading never holds the whole file
+//! in memory. The large tables of numbers (id index, matcher tables, vocabulary keys) are
+//! arrays of fixed-size little-endian records ([`Record`]), decoded in one pass into a vector
+//! sized from the section's length; everything else is encoded with `postcard` (serde's
+//! compact binary encoding).
 //!
 //! | bytes | content |
 //! |---|---|
@@ -19,7 +22,8 @@
 //!
 //! The sections, in order: the source files (path and entry count, in load order), the id
 //! index, the first names, the common words, the matcher's tables
-//! ([`Matcher::write_sections`]), then the entries in chunks of [`CHUNK`].
+//! ([`Matcher::write_sections`]), then the entries in chunks of [`CHUNK`] (the last one the
+//! rest).
 //!
 //! Loading checks the header, every section's length and checksum before decoding it, that
 //! nothing follows the last section, and every table index after decoding

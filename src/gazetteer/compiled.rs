@@ -294,7 +294,13 @@ pub fn read(path: &Path, threads: usize) -> Result<Gazetteer, ConfigError> {
         let first = s.spawn(move || -> Result<Vec<Entry>, String> {
             let files = read_head(&mut b)?;
             b.skip(TABLE_SECTIONS)?;
-            read_entries(&mut b, &files, 0..split(&files))
+            let mut first = read_entries(&mut b, &files, 0..split(&files))?;
+            // Touch the room for the second half now, while the other thread still decodes
+            // it, so that joining the halves copies into memory the kernel has already mapped.
+            for slot in first.spare_capacity_mut() {
+                *slot = std::mem::MaybeUninit::zeroed();
+            }
+            Ok(first)
         });
         let rest = read_head(&mut a).and_then(|files| {
             let tables = read_tables(&mut a, &files)?;

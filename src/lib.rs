@@ -169,17 +169,6 @@ impl Extractor {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn extractor_is_send_and_sync() {
-        fn check<T: Send + Sync>() {}
-        check::<Extractor>();
-    }
-}
-
 /// Runs every rule's examples and counter-examples through the full pipeline; returns one
 /// message per failure (`origin: rule id: what went wrong`).
 pub fn check_rule_examples(x: &Extractor) -> Vec<String> {
@@ -217,4 +206,15 @@ pub fn check_rule_examples(x: &Extractor) -> Vec<String> {
         }
     }
     failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extractor_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Extractor>();
+    }
 }

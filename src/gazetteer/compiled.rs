@@ -7,8 +7,11 @@
 //! every check of the TSV files has passed, and it must be rebuilt when they change or gazette
 //! is upgraded (a file from another version is refused with that advice).
 //!
-//! Layout: a header, then sections, each encoded with `postcard` (serde's compact binary
-//! encoding) and read one at a time, so loading never holds the whole file in memory.
+//! Layout: a header, then sections read one at a time, so loading never holds the whole file
+//! in memory. The large tables of numbers (id index, matcher tables, vocabulary keys) are
+//! arrays of fixed-size little-endian records ([`Record`]), decoded in one pass into a vector
+//! sized from the section's length; everything else is encoded with `postcard` (serde's
+//! compact binary encoding).
 //!
 //! | bytes | content |
 //! |---|---|
@@ -19,7 +22,8 @@
 //!
 //! The sections, in order: the source files (path and entry count, in load order), the id
 //! index, the first names, the common words, the matcher's tables
-//! ([`Matcher::write_sections`]), then the entries in chunks of [`CHUNK`].
+//! ([`Matcher::write_sections`]), then the entries in chunks of [`CHUNK`] (the last one the
+//! rest).
 //!
 //! Loading checks the header, every section's length and checksum before decoding it, that
 //! nothing follows the last section, and every table index after decoding
@@ -29,7 +33,7 @@
 use super::{Entry, Gazetteer, Matcher};
 use crate::error::ConfigError;
 use rustc_hash::FxHashSet;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, SeqAccess, Visitor};
 use serde::Serialize;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
@@ -37,10 +41,13 @@ use std::sync::Arc;
 
 const MAGIC: &[u8; 16] = b"gazette:compiled";
 /// Bump when the sections' layout or the meaning of any table changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 4;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// Entries per section.
+/// Entries per section (a handful in unit tests, so that they see many entry sections).
+#[cfg(not(test))]
 const CHUNK: usize = 1 << 16;
+#[cfg(test)]
+const CHUNK: usize = 2;
 
 /// Writes length-and-checksum framed sections.
 pub(super) struct SectionWriter<W: Write> {
@@ -60,6 +67,90 @@ impl<W: Write> SectionWriter<W> {
     }
 }
 
+impl<W: Write> SectionWriter<W> {
+    /// Writes `records` as one section of raw little-endian bytes, [`Record::SIZE`] each: a
+    /// large table then loads with one pass over its bytes, no varint decoding.
+    pub(super) fn put_raw<'a, T: Record + 'a>(&mut self, records: impl IntoIterator<Item = &'a T>) -> std::io::Result<()> {
+        self.buf.clear();
+        for r in records {
+            r.put(&mut self.buf);
+        }
+        self.out.write_all(&(self.buf.len() as u64).to_le_bytes())?;
+        self.out.write_all(&crc32fast::hash(&self.buf).to_le_bytes())?;
+        self.out.write_all(&self.buf)
+    }
+}
+
+/// A value of fixed size stored as raw little-endian bytes in a section of
+/// [`SectionWriter::put_raw`].
+pub(super) trait Record: Sized {
+    /// Bytes per record.
+    const SIZE: usize;
+    /// Appends the record's `SIZE` bytes.
+    fn put(&self, out: &mut Vec<u8>);
+    /// The record in `b` (exactly `SIZE` bytes), or `None` when they hold no valid record.
+    fn take(b: &[u8]) -> Option<Self>;
+}
+
+impl Record for u32 {
+    const SIZE: usize = 4;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    #[inline]
+    fn take(b: &[u8]) -> Option<u32> {
+        Some(u32::from_le_bytes(b.try_into().ok()?))
+    }
+}
+
+impl Record for u64 {
+    const SIZE: usize = 8;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    #[inline]
+    fn take(b: &[u8]) -> Option<u64> {
+        Some(u64::from_le_bytes(b.try_into().ok()?))
+    }
+}
+
+/// A reader that can pass over bytes without reading them.
+pub(super) trait Input: Read {
+    /// Passes over the next `n` bytes (the caller knows they exist).
+    fn pass(&mut self, n: u64) -> std::io::Result<()>;
+}
+
+impl Input for BufReader<std::fs::File> {
+    fn pass(&mut self, n: u64) -> std::io::Result<()> {
+        self.seek_relative(i64::try_from(n).map_err(std::io::Error::other)?)
+    }
+}
+
+impl Input for &[u8] {
+    fn pass(&mut self, n: u64) -> std::io::Result<()> {
+        let rest = usize::try_from(n).ok().and_then(|n| self.get(n..)).ok_or(std::io::ErrorKind::UnexpectedEof)?;
+        *self = rest;
+        Ok(())
+    }
+}
+
+impl<R: Input> SectionReader<R> {
+    /// Passes over `n` sections without reading or decoding them (whoever decodes them checks
+    /// them).
+    fn skip(&mut self, n: usize) -> Result<(), String> {
+        for _ in 0..n {
+            self.bytes(12)?;
+            let len = u64::from_le_bytes(self.buf[..8].try_into().unwrap_or_default());
+            if len > self.left {
+                return Err("truncated or damaged (a section runs past the end of the file)".into());
+            }
+            self.input.pass(len).map_err(|e| format!("cannot read: {e}"))?;
+            self.left -= len;
+        }
+        Ok(())
+    }
+}
+
 /// Reads the sections of a [`SectionWriter`], one buffer reused for all of them.
 pub(super) struct SectionReader<R: Read> {
     input: R,
@@ -73,31 +164,15 @@ impl<R: Read> SectionReader<R> {
         if n > self.left {
             return Err("truncated or damaged (a section runs past the end of the file)".into());
         }
-        self.buf.clear();
+        // Zeroes only what the buffer grows by: read_exact overwrites the rest.
         self.buf.resize(n as usize, 0);
         self.input.read_exact(&mut self.buf).map_err(|e| format!("cannot read: {e}"))?;
         self.left -= n;
         Ok(())
     }
 
-    /// Passes over `n` sections without decoding them (whoever decodes them checks them).
-    fn skip(&mut self, n: usize) -> Result<(), String> {
-        for _ in 0..n {
-            self.bytes(12)?;
-            let len = u64::from_le_bytes(self.buf[..8].try_into().unwrap_or_default());
-            if len > self.left {
-                return Err("truncated or damaged (a section runs past the end of the file)".into());
-            }
-            let copied = std::io::copy(&mut (&mut self.input).take(len), &mut std::io::sink()).map_err(|e| format!("cannot read: {e}"))?;
-            if copied != len {
-                return Err("truncated (the file ended early)".into());
-            }
-            self.left -= len;
-        }
-        Ok(())
-    }
-
-    pub(super) fn get<T: DeserializeOwned>(&mut self) -> Result<T, String> {
+    /// Reads the next section into the buffer and checks its checksum.
+    fn section(&mut self) -> Result<(), String> {
         self.bytes(12)?;
         let len = u64::from_le_bytes(self.buf[..8].try_into().unwrap_or_default());
         let crc = u32::from_le_bytes(self.buf[8..12].try_into().unwrap_or_default());
@@ -105,8 +180,55 @@ impl<R: Read> SectionReader<R> {
         if crc32fast::hash(&self.buf) != crc {
             return Err("damaged (checksum mismatch)".into());
         }
-        match postcard::take_from_bytes(&self.buf) {
-            Ok((value, [])) => Ok(value),
+        Ok(())
+    }
+
+    /// Reads a section of [`SectionWriter::put_raw`]: its records' bytes.
+    fn raw<T: Record>(&mut self) -> Result<std::slice::ChunksExact<'_, u8>, String> {
+        self.section()?;
+        if !self.buf.len().is_multiple_of(T::SIZE) {
+            return Err(format!("damaged (a table of {}-byte records holds {} bytes)", T::SIZE, self.buf.len()));
+        }
+        Ok(self.buf.chunks_exact(T::SIZE))
+    }
+
+    /// Reads a section of [`SectionWriter::put_raw`] into a vector, sized by the section's
+    /// bytes (so never larger than what was read).
+    pub(super) fn get_raw<T: Record>(&mut self) -> Result<Vec<T>, String> {
+        let records = self.raw::<T>()?;
+        let mut v = Vec::with_capacity(records.len());
+        for b in records {
+            v.push(T::take(b).ok_or("damaged (an invalid record)")?);
+        }
+        Ok(v)
+    }
+
+    /// Reads a section of [`SectionWriter::put_raw`] into a map, sized before the first insert.
+    pub(super) fn get_raw_map<K: Eq + std::hash::Hash, V>(&mut self) -> Result<rustc_hash::FxHashMap<K, V>, String>
+    where
+        (K, V): Record,
+    {
+        let records = self.raw::<(K, V)>()?;
+        let mut m = rustc_hash::FxHashMap::with_capacity_and_hasher(records.len(), Default::default());
+        for b in records {
+            let (k, v) = <(K, V)>::take(b).ok_or("damaged (an invalid record)")?;
+            if m.insert(k, v).is_some() {
+                return Err("damaged (a key twice in a table)".into());
+            }
+        }
+        Ok(m)
+    }
+
+    pub(super) fn get<T: DeserializeOwned>(&mut self) -> Result<T, String> {
+        self.get_seeded(std::marker::PhantomData::<T>)
+    }
+
+    /// Decodes the next section with `seed` (which may put what it decodes in place).
+    fn get_seeded<S: for<'de> DeserializeSeed<'de>>(&mut self, seed: S) -> Result<<S as DeserializeSeed<'_>>::Value, String> {
+        self.section()?;
+        let mut de = postcard::Deserializer::from_bytes(&self.buf);
+        match seed.deserialize(&mut de).map(|v| (v, de.finalize())) {
+            Ok((value, Ok([]))) => Ok(value),
             Ok(_) => Err("damaged (a section holds more than its value)".into()),
             Err(e) => Err(format!("cannot decode a section: {e}")),
         }
@@ -135,7 +257,7 @@ pub fn write(g: &Gazetteer, out: impl Write) -> std::io::Result<()> {
     }
     let mut w = SectionWriter { out, buf: Vec::new() };
     w.put(&files)?;
-    w.put(&g.by_id)?;
+    w.put_raw(&g.by_id)?;
     w.put(&sorted(&g.first_names))?;
     w.put(&sorted(&g.common_words))?;
     g.matcher.write_sections(&mut w)?;
@@ -151,8 +273,11 @@ pub fn is_compiled(path: &Path) -> bool {
     std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == MAGIC
 }
 
-/// Reads a compiled gazetteer. With `threads` > 1 the entries are decoded on a second thread,
-/// from a second handle on the file, while this one decodes the tables.
+/// Reads a compiled gazetteer. With `threads` > 1 a second thread, from a second handle on
+/// the file, decodes the first half of the entry sections while this one decodes the tables
+/// and then the second half, and the two runs of entries are joined. (Measured on a million
+/// names: half is faster than a third or a quarter, and decoding all the entries on the second
+/// thread is slower than one thread.)
 pub fn read(path: &Path, threads: usize) -> Result<Gazetteer, ConfigError> {
     let name = path.display().to_string();
     let open = || -> Result<SectionReader<BufReader<std::fs::File>>, ConfigError> {
@@ -166,16 +291,36 @@ pub fn read(path: &Path, threads: usize) -> Result<Gazetteer, ConfigError> {
     }
     let (mut a, mut b) = (open()?, open()?);
     let (tables, entries) = std::thread::scope(|s| {
-        let entries = s.spawn(move || -> Result<Vec<Entry>, String> {
+        let first = s.spawn(move || -> Result<Vec<Entry>, String> {
             let files = read_head(&mut b)?;
             b.skip(TABLE_SECTIONS)?;
-            read_entries(&mut b, &files)
+            let mut first = read_entries(&mut b, &files, 0..split(&files))?;
+            // Touch the room for the second half now, while the other thread still decodes
+            // it, so that joining the halves copies into memory the kernel has already mapped.
+            for slot in first.spare_capacity_mut() {
+                *slot = std::mem::MaybeUninit::zeroed();
+            }
+            Ok(first)
         });
-        let tables = read_head(&mut a).and_then(|files| Ok((read_tables(&mut a, &files)?, files)));
-        (tables, entries.join().unwrap_or_else(|_| Err("reading the entries failed".into())))
+        let rest = read_head(&mut a).and_then(|files| {
+            let tables = read_tables(&mut a, &files)?;
+            let k = split(&files);
+            a.skip(k)?;
+            let rest = read_entries(&mut a, &files, k..usize::MAX)?;
+            at_end(&a)?;
+            Ok((tables, rest))
+        });
+        let first = first.join().unwrap_or_else(|_| Err("reading the entries failed".into()));
+        (rest, first)
     });
-    let ((tables, files), entries) = (tables.map_err(fail)?, entries.map_err(fail)?);
-    Ok(assemble(files, tables, entries))
+    let ((tables, mut rest), mut entries) = (tables.map_err(fail)?, entries.map_err(fail)?);
+    entries.append(&mut rest);
+    Ok(assemble(tables, entries))
+}
+
+/// The entry sections the second thread of [`read`] decodes: the first half.
+fn split(files: &Files) -> usize {
+    total(files).div_ceil(CHUNK).div_ceil(2)
 }
 
 /// Sections between the file table and the entries: id index, two word lists, the matcher.
@@ -194,8 +339,9 @@ struct Tables {
 fn decode<R: Read>(r: &mut SectionReader<R>) -> Result<Gazetteer, String> {
     let files = read_head(r)?;
     let tables = read_tables(r, &files)?;
-    let entries = read_entries(r, &files)?;
-    Ok(assemble(files, tables, entries))
+    let entries = read_entries(r, &files, 0..usize::MAX)?;
+    at_end(r)?;
+    Ok(assemble(tables, entries))
 }
 
 /// The header and the file table.
@@ -220,7 +366,7 @@ fn total(files: &Files) -> usize {
 
 /// The id index, the word lists and the matcher, checked against the number of entries.
 fn read_tables<R: Read>(r: &mut SectionReader<R>, files: &Files) -> Result<Tables, String> {
-    let by_id: Vec<u32> = r.get()?;
+    let by_id: Vec<u32> = r.get_raw()?;
     let first_names = r.get()?;
     let common_words = r.get()?;
     let matcher = Matcher::read_sections(r)?;
@@ -232,37 +378,88 @@ fn read_tables<R: Read>(r: &mut SectionReader<R>, files: &Files) -> Result<Table
     Ok(Tables { by_id, first_names, common_words, matcher })
 }
 
-/// The entry sections, which end the file.
-fn read_entries<R: Read>(r: &mut SectionReader<R>, files: &Files) -> Result<Vec<Entry>, String> {
+/// The entry sections `sections` (each holds [`CHUNK`] entries, the last one the rest), with
+/// room for every entry after them.
+fn read_entries<R: Read>(r: &mut SectionReader<R>, files: &Files, sections: std::ops::Range<usize>) -> Result<Vec<Entry>, String> {
     let total = total(files);
+    let from = sections.start.saturating_mul(CHUNK).min(total);
+    let to = sections.end.saturating_mul(CHUNK).min(total);
     // Every entry takes at least a byte: a count beyond the bytes left is damage, and must not
     // reach the allocation below.
-    if total as u64 > r.left {
+    if (total - from) as u64 > r.left {
         return Err("inconsistent file table (more entries than bytes)".into());
     }
-    let mut entries: Vec<Entry> = Vec::with_capacity(total);
-    while entries.len() < total {
-        let chunk: Vec<Entry> = r.get()?;
-        if chunk.is_empty() || entries.len() + chunk.len() > total {
+    let mut into = EntriesInto { entries: Vec::with_capacity(total - from), from, to, files: Vec::with_capacity(files.len()), file: 0 };
+    let mut end = 0;
+    for (path, n) in files {
+        end += *n as usize;
+        into.files.push((Arc::from(path.as_str()), end));
+    }
+    while from + into.entries.len() < to {
+        let before = into.entries.len();
+        into = r.get_seeded(into)?;
+        let at = from + into.entries.len();
+        if at == from + before || (!at.is_multiple_of(CHUNK) && at != total) {
             return Err("inconsistent entry sections".into());
         }
-        entries.extend(chunk);
     }
-    if r.left != 0 {
-        return Err(format!("{} unexpected bytes after the last section", r.left));
-    }
-    Ok(entries)
+    Ok(into.entries)
 }
 
-fn assemble(files: Files, t: Tables, mut entries: Vec<Entry>) -> Gazetteer {
-    let mut at = 0;
-    for (file, n) in files {
-        let file: Arc<str> = Arc::from(file);
-        for e in &mut entries[at..at + n as usize] {
-            e.path = file.clone();
-        }
-        at += n as usize;
+/// Checks that nothing follows the last section.
+fn at_end<R: Read>(r: &SectionReader<R>) -> Result<(), String> {
+    match r.left {
+        0 => Ok(()),
+        n => Err(format!("{n} unexpected bytes after the last section")),
     }
+}
+
+/// Decodes a section of entries onto the end of `entries` (no vector per section, no copy),
+/// each with its file's path; an entry past `to` is an error.
+struct EntriesInto {
+    entries: Vec<Entry>,
+    /// Index of the first entry in `entries`, and one past the last one wanted.
+    from: usize,
+    to: usize,
+    /// Each file's path and the index one past its last entry.
+    files: Vec<(Arc<str>, usize)>,
+    /// The file of the next entry.
+    file: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for EntriesInto {
+    type Value = EntriesInto;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<EntriesInto, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EntriesInto {
+    type Value = EntriesInto;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a sequence of entries")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<EntriesInto, A::Error> {
+        while let Some(mut e) = seq.next_element::<Entry>()? {
+            let at = self.from + self.entries.len();
+            if at == self.to {
+                return Err(serde::de::Error::custom("an entry section holds more entries than the file table"));
+            }
+            // Entries fill the files in order; `to` is at most the last file's end.
+            while self.files[self.file].1 <= at {
+                self.file += 1;
+            }
+            e.path = self.files[self.file].0.clone();
+            self.entries.push(e);
+        }
+        Ok(self)
+    }
+}
+
+fn assemble(t: Tables, entries: Vec<Entry>) -> Gazetteer {
     Gazetteer { entries, by_id: t.by_id, matcher: t.matcher, first_names: t.first_names, common_words: t.common_words }
 }
 
@@ -323,7 +520,10 @@ mod tests {
         std::fs::remove_file(&path).unwrap();
         assert_eq!(one.entries, two.entries);
         assert_eq!(two.entries, g.entries);
-        assert_eq!(one.entries[0].path, two.entries[0].path);
+        let paths = |g: &Gazetteer| g.entries.iter().map(|e| e.path.to_string()).collect::<Vec<_>>();
+        assert_eq!(paths(&one), paths(&g));
+        assert_eq!(paths(&two), paths(&g));
+        assert!(g.entries.len() > 3 * CHUNK, "the second thread and this one each decode several entry sections");
         assert_eq!(one.by_id, two.by_id);
         let cut = std::env::temp_dir().join(format!("gazette-two-threads-cut-{}.gzc", std::process::id()));
         let bytes = compiled(&g);
@@ -331,6 +531,26 @@ mod tests {
         let e = read(&cut, 2).unwrap_err().to_string();
         std::fs::remove_file(&cut).unwrap();
         assert!(e.contains("gazette-two-threads-cut") && e.contains("rebuild"), "{e}");
+    }
+
+    #[test]
+    fn raw_tables_refuse_a_partial_record_and_invalid_values() {
+        let mut buf = Vec::new();
+        let mut w = SectionWriter { out: &mut buf, buf: Vec::new() };
+        w.put_raw(&[1u32, 70000, u32::MAX]).unwrap();
+        w.put_raw::<u32>(&[]).unwrap();
+        w.put_raw(&[1u32, 2, 3]).unwrap();
+        let mut r = SectionReader { input: &buf[..], left: buf.len() as u64, buf: Vec::new() };
+        assert_eq!(r.get_raw::<u32>().unwrap(), vec![1, 70000, u32::MAX]);
+        assert_eq!(r.get_raw::<u32>().unwrap(), Vec::<u32>::new());
+        assert!(r.get_raw::<u64>().unwrap_err().contains("8-byte records holds 12 bytes"));
+        // A section of 6 bytes, checksum valid.
+        let six = [1u8, 2, 3, 4, 5, 6];
+        let mut framed = (six.len() as u64).to_le_bytes().to_vec();
+        framed.extend(crc32fast::hash(&six).to_le_bytes());
+        framed.extend(six);
+        let mut r = SectionReader { input: &framed[..], left: framed.len() as u64, buf: Vec::new() };
+        assert!(r.get_raw::<u32>().unwrap_err().contains("4-byte records holds 6 bytes"));
     }
 
     /// A small compiled gazetteer and where each section's payload lies in it.

@@ -19,7 +19,7 @@
 use crate::segment::{tokenize_into, Token, TokenKind};
 use crate::swar;
 use rustc_hash::FxHashMap;
-use super::compiled::{SectionReader, SectionWriter};
+use super::compiled::{Record, SectionReader, SectionWriter};
 use serde::{Deserialize, Serialize};
 
 /// How the surface form's case must agree with the alias.
@@ -107,9 +107,62 @@ fn le_bytes(b: &[u8]) -> u64 {
     }
 }
 
+/// A vocabulary entry in a compiled gazetteer: the key's two words and the id.
+impl Record for (ShortKey, u32) {
+    const SIZE: usize = 20;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.0 .0.to_le_bytes());
+        out.extend_from_slice(&self.0 .1.to_le_bytes());
+        out.extend_from_slice(&self.1.to_le_bytes());
+    }
+    #[inline]
+    fn take(b: &[u8]) -> Option<(ShortKey, u32)> {
+        let (k0, b) = b.split_first_chunk::<8>()?;
+        let (k1, id) = b.split_first_chunk::<8>()?;
+        Some((ShortKey(u64::from_le_bytes(*k0), u64::from_le_bytes(*k1)), u32::from_le_bytes(id.try_into().ok()?)))
+    }
+}
+
+/// A target in a compiled gazetteer: entry, pattern, then form, policy and `common` in one
+/// byte.
+impl Record for Target {
+    const SIZE: usize = 9;
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.entry.to_le_bytes());
+        out.extend_from_slice(&self.pattern.to_le_bytes());
+        let form = match self.form {
+            Form::Name => 0,
+            Form::Alias => 1,
+            Form::Demonym => 2,
+        };
+        let policy = match self.policy {
+            CasePolicy::Cased => 0,
+            CasePolicy::Exact => 4,
+        };
+        out.push(form | policy | (self.common as u8) << 3);
+    }
+    #[inline]
+    fn take(b: &[u8]) -> Option<Target> {
+        let (entry, b) = b.split_first_chunk::<4>()?;
+        let (pattern, b) = b.split_first_chunk::<4>()?;
+        let flags = *b.first()?;
+        let form = match flags & 3 {
+            0 => Form::Name,
+            1 => Form::Alias,
+            2 => Form::Demonym,
+            _ => return None,
+        };
+        if flags >> 4 != 0 {
+            return None;
+        }
+        let policy = if flags & 4 == 0 { CasePolicy::Cased } else { CasePolicy::Exact };
+        Some(Target { entry: u32::from_le_bytes(*entry), form, policy, common: flags & 8 != 0, pattern: u32::from_le_bytes(*pattern) })
+    }
+}
+
 /// The name vocabulary: normalised token → id. Tokens of up to 15 bytes (nearly all) are
 /// keyed inline, longer ones by their text.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone)]
 struct Vocab {
     short: FxHashMap<ShortKey, u32>,
     long: FxHashMap<Box<str>, u32>,
@@ -207,6 +260,39 @@ impl Vocab {
         }
         let i = pair_index(a.to_ascii_lowercase(), b.to_ascii_lowercase());
         self.pairs[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// How many sections [`Vocab::write_sections`] writes.
+    const SECTIONS: usize = 4;
+
+    /// Writes the vocabulary to a compiled gazetteer: the short keys as raw records in the
+    /// table's own order (a table of the same size is then filled nearly in order), the long
+    /// ones, the sketch and the pairs.
+    fn write_sections<W: std::io::Write>(&self, w: &mut SectionWriter<W>) -> std::io::Result<()> {
+        let short: Vec<(ShortKey, u32)> = self.short.iter().map(|(k, &id)| (*k, id)).collect();
+        w.put_raw(&short)?;
+        let long: Vec<(&str, u32)> = self.long.iter().map(|(k, &id)| (&**k, id)).collect();
+        w.put(&long)?;
+        w.put_raw(&self.sketch)?;
+        w.put_raw(&self.pairs)
+    }
+
+    /// Reads what [`Vocab::write_sections`] wrote, each table sized once.
+    fn read_sections<R: std::io::Read>(r: &mut SectionReader<R>) -> Result<Vocab, String> {
+        let short = r.get_raw_map()?;
+        let long: Vec<(Box<str>, u32)> = r.get()?;
+        let mut long_map = FxHashMap::with_capacity_and_hasher(long.len(), Default::default());
+        for (k, id) in long {
+            if Vocab::short_key(&k).is_some() || long_map.insert(k, id).is_some() {
+                return Err("damaged (a long vocabulary key that is short, or twice)".into());
+            }
+        }
+        let sketch: Vec<u64> = r.get_raw()?;
+        let pairs: Vec<u64> = r.get_raw()?;
+        if !pairs.is_empty() && pairs.len() != 1 << 10 {
+            return Err("damaged (vocabulary pairs table)".into());
+        }
+        Ok(Vocab { short, long: long_map, sketch, pairs })
     }
 
     /// Where `k` sits in the sketch: word index and bit.
@@ -638,19 +724,20 @@ impl Matcher {
     }
 
     /// How many sections [`Matcher::write_sections`] writes.
-    pub(super) const SECTIONS: usize = 10;
+    pub(super) const SECTIONS: usize = 2 * Vocab::SECTIONS + 8;
 
-    /// Writes the tables to a compiled gazetteer, one section each: the reader then never
-    /// holds more than one table's bytes besides what it has decoded.
+    /// Writes the tables to a compiled gazetteer, one section each (the index tables as raw
+    /// little-endian `u32`s): the reader then never holds more than one table's bytes besides
+    /// what it has decoded.
     pub(super) fn write_sections<W: std::io::Write>(&self, w: &mut SectionWriter<W>) -> std::io::Result<()> {
-        w.put(&self.vocab)?;
-        w.put(&self.lower_start)?;
-        w.put(&self.root)?;
-        w.put(&self.child_start)?;
-        w.put(&self.edge_token)?;
-        w.put(&self.terminal)?;
-        w.put(&self.targets)?;
-        w.put(&self.target_off)?;
+        self.vocab.write_sections(w)?;
+        self.lower_start.write_sections(w)?;
+        w.put_raw(&self.root)?;
+        w.put_raw(&self.child_start)?;
+        w.put_raw(&self.edge_token)?;
+        w.put_raw(&self.terminal)?;
+        w.put_raw(&self.targets)?;
+        w.put_raw(&self.target_off)?;
         w.put(&self.patterns)?;
         w.put(&(self.forms as u64))
     }
@@ -659,14 +746,14 @@ impl Matcher {
     /// [`Matcher::check_structure`].
     pub(super) fn read_sections<R: std::io::Read>(r: &mut SectionReader<R>) -> Result<Matcher, String> {
         Ok(Matcher {
-            vocab: r.get()?,
-            lower_start: r.get()?,
-            root: r.get()?,
-            child_start: r.get()?,
-            edge_token: r.get()?,
-            terminal: r.get()?,
-            targets: r.get()?,
-            target_off: r.get()?,
+            vocab: Vocab::read_sections(r)?,
+            lower_start: Vocab::read_sections(r)?,
+            root: r.get_raw()?,
+            child_start: r.get_raw()?,
+            edge_token: r.get_raw()?,
+            terminal: r.get_raw()?,
+            targets: r.get_raw()?,
+            target_off: r.get_raw()?,
             patterns: r.get()?,
             forms: r.get::<u64>()? as usize,
         })
@@ -903,6 +990,25 @@ mod tests {
         for w in ["U.S.", "Citroën", "Internationalisierung", "é"] {
             assert_eq!(Vocab::ascii_word_key(w), None, "{w}");
         }
+    }
+
+    #[test]
+    fn target_records_round_trip_and_refuse_invalid_flags() {
+        for (form, policy, common) in [(Form::Name, CasePolicy::Cased, false), (Form::Alias, CasePolicy::Exact, true), (Form::Demonym, CasePolicy::Cased, true)] {
+            let t = Target { entry: 123_456, form, policy, common, pattern: 7 };
+            let mut b = Vec::new();
+            t.put(&mut b);
+            assert_eq!(b.len(), Target::SIZE);
+            assert_eq!(Target::take(&b), Some(t));
+            for bad in [3u8, 0x10, 0x80] {
+                b[8] = bad;
+                assert_eq!(Target::take(&b), None, "{bad:#x}");
+            }
+        }
+        let k = (Vocab::short_key("huawei").unwrap(), 9u32);
+        let mut b = Vec::new();
+        k.put(&mut b);
+        assert_eq!(<(ShortKey, u32)>::take(&b), Some(k));
     }
 
     #[test]

@@ -365,7 +365,7 @@ fn postgres_loads_and_answers() {
     if pg_bin().is_none() {
         let msg = "postgres_loads_and_answers: PostgreSQL server (initdb, pg_ctl) not installed (tests/run.sh installs it)";
         assert!(!require_tools(), "{msg}; GAZETTE_REQUIRE_TOOLS is set");
-        skip(&msg);
+        skip(msg);
         return;
     }
     let server = PgServer::start();

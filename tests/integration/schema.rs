@@ -58,7 +58,7 @@ fn jsonschema_available() -> bool {
     if !ok {
         let msg = "schema validation: the Python package jsonschema is not installed (tests/run.sh installs it)";
         assert!(std::env::var_os("GAZETTE_REQUIRE_TOOLS").is_none(), "{msg}; GAZETTE_REQUIRE_TOOLS is set");
-        skip(&msg);
+        skip(msg);
     }
     ok
 }

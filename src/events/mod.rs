@@ -1109,6 +1109,26 @@ mod tests {
     }
 
     #[test]
+    fn rules_without_a_possible_argument_are_skipped_but_fallbacks_still_reach_back() {
+        let x = crate::Extractor::embedded().expect("embedded data");
+        let events = |text: &str| -> Vec<(String, Vec<String>)> {
+            let out = x.extract(&crate::Article::from_text(text));
+            out.events.iter().map(|e| (e.event_type.clone(), e.arguments.iter().map(|a| format!("{}={}", a.role, a.entity)).collect())).collect()
+        };
+        // The second sentence names nobody; its job cuts take the company of the one before.
+        let ev = events("Ford posted a record loss on Monday. The move will cut 3,800 jobs in Europe.");
+        assert!(ev.contains(&("jobs.cut".to_string(), vec!["company=company:ford".to_string()])), "{ev:?}");
+        // A place is no party to job cuts: the rule is skipped, and nothing is lost by that.
+        assert!(events("In London, 3,800 workers lost their jobs on Monday.").is_empty());
+        // The types a rule's roles accept, from its slots, prepositions and fallbacks.
+        let rule = x.rules().iter().find(|r| r.id == "jobs.cut.verb").expect("rule");
+        let bits = accepted_kinds(rule);
+        for (kind, accepted) in [(EntityType::Company, true), (EntityType::Organization, true), (EntityType::Location, false), (EntityType::Person, false)] {
+            assert_eq!(bits & kind_bit(kind) != 0, accepted, "{kind:?}");
+        }
+    }
+
+    #[test]
     fn keywords_match_at_the_start_of_a_word() {
         let text = "The issue ended.";
         assert!(!word_start(text, text.find("sue").unwrap()));

@@ -61,13 +61,9 @@ impl<W: Write> SectionWriter<W> {
         let buf = std::mem::take(&mut self.buf);
         // Encoding plain vectors, maps and strings into memory cannot fail.
         self.buf = postcard::to_extend(value, buf).map_err(std::io::Error::other)?;
-        self.out.write_all(&(self.buf.len() as u64).to_le_bytes())?;
-        self.out.write_all(&crc32fast::hash(&self.buf).to_le_bytes())?;
-        self.out.write_all(&self.buf)
+        self.frame()
     }
-}
 
-impl<W: Write> SectionWriter<W> {
     /// Writes `records` as one section of raw little-endian bytes, [`Record::SIZE`] each: a
     /// large table then loads with one pass over its bytes, no varint decoding.
     pub(super) fn put_raw<'a, T: Record + 'a>(&mut self, records: impl IntoIterator<Item = &'a T>) -> std::io::Result<()> {
@@ -75,6 +71,11 @@ impl<W: Write> SectionWriter<W> {
         for r in records {
             r.put(&mut self.buf);
         }
+        self.frame()
+    }
+
+    /// Writes the buffer as the next section: its length, its CRC-32, its bytes.
+    fn frame(&mut self) -> std::io::Result<()> {
         self.out.write_all(&(self.buf.len() as u64).to_le_bytes())?;
         self.out.write_all(&crc32fast::hash(&self.buf).to_le_bytes())?;
         self.out.write_all(&self.buf)
@@ -92,27 +93,23 @@ pub(super) trait Record: Sized {
     fn take(b: &[u8]) -> Option<Self>;
 }
 
-impl Record for u32 {
-    const SIZE: usize = 4;
-    fn put(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_le_bytes());
-    }
-    #[inline]
-    fn take(b: &[u8]) -> Option<u32> {
-        Some(u32::from_le_bytes(b.try_into().ok()?))
-    }
+/// [`Record`] for unsigned integers: their little-endian bytes.
+macro_rules! int_record {
+    ($($t:ty),*) => {$(
+        impl Record for $t {
+            const SIZE: usize = std::mem::size_of::<$t>();
+            fn put(&self, out: &mut Vec<u8>) {
+                out.extend_from_slice(&self.to_le_bytes());
+            }
+            #[inline]
+            fn take(b: &[u8]) -> Option<$t> {
+                Some(<$t>::from_le_bytes(b.try_into().ok()?))
+            }
+        }
+    )*};
 }
 
-impl Record for u64 {
-    const SIZE: usize = 8;
-    fn put(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_le_bytes());
-    }
-    #[inline]
-    fn take(b: &[u8]) -> Option<u64> {
-        Some(u64::from_le_bytes(b.try_into().ok()?))
-    }
-}
+int_record!(u32, u64);
 
 /// A reader that can pass over bytes without reading them.
 pub(super) trait Input: Read {
@@ -139,8 +136,7 @@ impl<R: Input> SectionReader<R> {
     /// them).
     fn skip(&mut self, n: usize) -> Result<(), String> {
         for _ in 0..n {
-            self.bytes(12)?;
-            let len = u64::from_le_bytes(self.buf[..8].try_into().unwrap_or_default());
+            let (len, _) = self.header()?;
             if len > self.left {
                 return Err("truncated or damaged (a section runs past the end of the file)".into());
             }
@@ -171,11 +167,17 @@ impl<R: Read> SectionReader<R> {
         Ok(())
     }
 
-    /// Reads the next section into the buffer and checks its checksum.
-    fn section(&mut self) -> Result<(), String> {
+    /// Reads the next section's length and checksum.
+    fn header(&mut self) -> Result<(u64, u32), String> {
         self.bytes(12)?;
         let len = u64::from_le_bytes(self.buf[..8].try_into().unwrap_or_default());
         let crc = u32::from_le_bytes(self.buf[8..12].try_into().unwrap_or_default());
+        Ok((len, crc))
+    }
+
+    /// Reads the next section into the buffer and checks its checksum.
+    fn section(&mut self) -> Result<(), String> {
+        let (len, crc) = self.header()?;
         self.bytes(len)?;
         if crc32fast::hash(&self.buf) != crc {
             return Err("damaged (checksum mismatch)".into());

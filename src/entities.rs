@@ -806,7 +806,7 @@ impl<'g> Countries<'g> {
         Countries { gaz, memo: Default::default() }
     }
 
-    /// The entry of country code `cc` (lower-cased as ASCII).
+    /// The entry of country code `cc` (two ASCII capitals: the loader refuses anything else).
     fn of(&self, cc: &'g str) -> Option<u32> {
         if let Some(&i) = self.memo.borrow().get(cc) {
             return i;
@@ -828,9 +828,7 @@ fn context_support<'g>(gaz: &'g Gazetteer, countries: &Countries<'g>, e: u32, ev
         score += 2;
     }
     if let Some(cc) = entry.country.as_deref() {
-        // An ASCII code lower-cases the same either way.
-        let country = if cc.is_ascii() { countries.of(cc) } else { gaz.index_of(&format!("country:{}", cc.to_lowercase())) };
-        if country.is_some_and(|c| evidence.contains_key(&c)) {
+        if countries.of(cc).is_some_and(|c| evidence.contains_key(&c)) {
             score += 1;
         }
     }

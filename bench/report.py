@@ -46,6 +46,10 @@ for suffix, what in (("", "gazetteer loaded from the TSV directory"), ("-compile
     if g5 and g1:
         print()
         print(f"Slowdown 5k → 1M names ({one}, CPU / wall): {g5[1] / g1[1]:.2f}× / {g5[0] / g1[0]:.2f}×")
+    gp = tp.get((one, "1m-pad"))
+    if g5 and gp:
+        print()
+        print(f"Slowdown 5k → 1M names with the 5k gazetteer's real entries (gaz-1m-pad: the size alone; {one}, CPU / wall): {g5[1] / gp[1]:.2f}× / {g5[0] / gp[0]:.2f}×")
 if startup:
     print()
     print("Start-up, embedded gazetteers, empty input: " + startup)

@@ -4,6 +4,7 @@ import csv, sys
 
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 startup = open(sys.argv[2]).read().strip() if len(sys.argv) > 2 else ""
+alternated = open(sys.argv[3]).read().strip() if len(sys.argv) > 3 else ""
 SIDE = ("gazette-load-only", "gazette-load-only-compiled", "gazette-compile")
 side = {(r["tool"], r["names"]): float(r["wall_s"]) for r in rows if r["tool"] in SIDE}
 print("| tool | names | corpus MB | wall s | CPU s | MB/s (wall) | MB/s (CPU) | peak RSS MB | status | output |")
@@ -50,6 +51,9 @@ for suffix, what in (("", "gazetteer loaded from the TSV directory"), ("-compile
     if g5 and gp:
         print()
         print(f"Slowdown 5k → 1M names with the 5k gazetteer's real entries (gaz-1m-pad: the size alone; {one}, CPU / wall): {g5[1] / gp[1]:.2f}× / {g5[0] / gp[0]:.2f}×")
+if alternated:
+    print()
+    print(alternated)
 if startup:
     print()
     print("Start-up, embedded gazetteers, empty input: " + startup)

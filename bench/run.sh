@@ -80,9 +80,33 @@ if [[ " $SIZES " == *" 1m "* ]]; then
   measure gazette-1thread-compiled 1m-pad $D/corpus.jsonl $G -q -j 1 --gazetteers $D/gaz-1m-pad.gzc $D/corpus.jsonl
 fi
 
+# The slowdown from its own runs, alternated (5k, 1m-pad, 1m, 5k, ...): on this VM the speed
+# drifts by 10-20% over minutes, and the cells above, measured minutes apart, carry that drift
+# into their ratio.
+if [[ " $SIZES " == *" 1m "* ]]; then
+  echo "== slowdown, alternated runs (gazette 1 thread, compiled gazetteers)"
+  : > $D/alternated.txt
+  for _ in $(seq "${RUNS:-3}"); do
+    for n in 5k 1m-pad 1m; do
+      /usr/bin/time -f "$n %e %U %S" -a -o $D/alternated.txt $G -q -j 1 --gazetteers $D/gaz-$n.gzc $D/corpus.jsonl > /dev/null
+    done
+  done
+  python3 - $D/alternated.txt > $D/slowdown.result <<'PY'
+import statistics, sys
+cpu = {}
+for line in open(sys.argv[1]):
+    n, wall, usr, sys_ = line.split()
+    cpu.setdefault(n, []).append(float(usr) + float(sys_))
+m = {n: statistics.median(v) for n, v in cpu.items()}
+print(f"Alternated runs ({len(cpu['5k'])} each), median CPU s: 5k {m['5k']:.2f}, 1m-pad {m['1m-pad']:.2f}, 1m {m['1m']:.2f}; "
+      f"slowdown 5k → 1M {m['1m'] / m['5k']:.2f}×, 5k → 1m-pad (size alone) {m['1m-pad'] / m['5k']:.2f}×")
+PY
+  cat $D/slowdown.result
+fi
+
 echo "== stages (one thread, through the library)"
 for n in 5k 1m; do
   cargo bench --quiet --bench stages -- $D/corpus.jsonl $D/gaz-$n | tee $D/stages-$n.md
 done
-python3 bench/report.py $R $D/startup.result > $D/results.md
+python3 bench/report.py $R $D/startup.result $D/slowdown.result > $D/results.md
 cat $D/results.md

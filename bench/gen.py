@@ -8,9 +8,10 @@
   Python tools. 5k: real entries from gazetteers/*.tsv only. 100k and 1m: every real entry,
   padded with synthetic but realistic company names (made-up proper names + real words such as
   "North", "Pacific", "Holdings", "Mining"), so the vocabulary grows as a real list would.
-- gaz-1m-pad: the 5k gazetteer's real entries padded to 1M names with synthetic ones. The real
-  entries, and so nearly all matches in the news text, are those of 5k: against 5k it measures
-  the cost of the gazetteer's size alone, where 1m also finds 2.5 times as many real entries.
+- gaz-1m-pad: the 5k gazetteer's real entries padded to 1M names with synthetic ones. Its real
+  entries are those of 5k, so its extra matches are only the synthetic names that happen to
+  occur in the news: against 5k it measures the cost of the gazetteer's size, where 1m also
+  holds 2.5 times as many real entries.
 """
 import argparse, json, os, random, shutil, sys
 

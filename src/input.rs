@@ -65,27 +65,23 @@ pub fn parse_json_record(line: &str, fields: &Fields) -> Result<Article, RecordE
     let line = line.strip_prefix('\u{feff}').unwrap_or(line);
     let value: Value = serde_json::from_str(line)
         .map_err(|e| RecordError { id: None, message: format!("malformed JSON: {e}") })?;
-    let obj = match value {
+    let mut obj = match value {
         Value::Object(obj) => obj,
         _ => return Err(RecordError { id: None, message: "record is not a JSON object".into() }),
     };
     let id = string_field(&obj, &fields.id);
-    let text = match obj.get(&fields.text) {
-        Some(Value::String(s)) => s.clone(),
+    let title = string_field(&obj, &fields.title);
+    let published = string_field(&obj, "published").map(|p| p.chars().take(10).collect());
+    let (url, source) = (string_field(&obj, "url"), string_field(&obj, "source"));
+    // The text is moved out of the record, not copied: every other field has been read.
+    let text = match obj.remove(&fields.text) {
+        Some(Value::String(s)) => s,
         Some(_) => {
             return Err(RecordError { id, message: format!("field `{}` is not a string", fields.text) })
         }
         None => return Err(RecordError { id, message: format!("record has no `{}` field", fields.text) }),
     };
-    let published = string_field(&obj, "published").map(|p| p.chars().take(10).collect());
-    Ok(Article {
-        id,
-        title: string_field(&obj, &fields.title),
-        text,
-        published,
-        url: string_field(&obj, "url"),
-        source: string_field(&obj, "source"),
-    })
+    Ok(Article { id, title, text, published, url, source })
 }
 
 #[cfg(test)]
@@ -121,6 +117,13 @@ mod tests {
     fn malformed_json_is_an_error() {
         assert!(parse_json_record("{not json", &Fields::default()).is_err());
         assert!(parse_json_record("[1,2]", &Fields::default()).is_err());
+    }
+
+    #[test]
+    fn one_field_can_be_both_text_and_title() {
+        let f = Fields { text: "body".into(), id: "body".into(), title: "body".into() };
+        let a = parse_json_record(r#"{"body":"B"}"#, &f).unwrap();
+        assert_eq!((a.id.as_deref(), a.title.as_deref(), a.text.as_str()), (Some("B"), Some("B"), "B"));
     }
 
     #[test]

@@ -23,7 +23,7 @@ use super::compiled::{Record, SectionReader, SectionWriter};
 use serde::{Deserialize, Serialize};
 
 /// How the surface form's case must agree with the alias.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CasePolicy {
     /// Tokens capitalised in the alias must be capitalised in the text ("Apple", not "apple").
     Cased,
@@ -32,7 +32,7 @@ pub enum CasePolicy {
 }
 
 /// Which kind of surface form matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Form {
     /// The canonical name.
     Name,
@@ -43,7 +43,7 @@ pub enum Form {
 }
 
 /// One entry a key can resolve to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
     /// Index of the entry in the gazetteer.
     pub entry: u32,
@@ -81,7 +81,7 @@ pub struct Match {
 
 /// A short token packed with its length: compared and hashed as two words, no pointer to
 /// follow on a probe (a `Box<str>` key costs a cache miss per lookup at 1M names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct ShortKey(u64, u64);
 
 impl std::hash::Hash for ShortKey {
@@ -199,8 +199,7 @@ impl Vocab {
 
     fn get(&self, s: &str) -> Option<u32> {
         match Vocab::short_key(s) {
-            Some(k) if !self.may_hold(&k) => None,
-            Some(k) => self.short.get(&k).copied(),
+            Some(k) => self.get_short(&k),
             None => self.long.get(s).copied(),
         }
     }
@@ -305,6 +304,16 @@ impl Vocab {
         (i / 64, 1 << (i % 64))
     }
 
+    /// The id of short key `k`: the sketch first, the table only when the sketch lets it by.
+    #[inline]
+    fn get_short(&self, k: &ShortKey) -> Option<u32> {
+        if self.may_hold(k) {
+            self.short.get(k).copied()
+        } else {
+            None
+        }
+    }
+
     /// Can `k` be a key? False only when it certainly is not.
     #[inline]
     fn may_hold(&self, k: &ShortKey) -> bool {
@@ -354,8 +363,7 @@ impl Vocab {
     #[inline(never)]
     fn lookup(&self, word: &str, buf: &mut String) -> u32 {
         let id = match Vocab::ascii_word_key(word) {
-            Some(k) if !self.may_hold(&k) => None,
-            Some(k) => self.short.get(&k).copied(),
+            Some(k) => self.get_short(&k),
             None => {
                 normalize_token(word, buf);
                 self.get(buf)

@@ -200,4 +200,5 @@ fn compiled_gazetteer_gives_the_same_output_and_damage_is_a_configuration_error(
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(path.to_str().unwrap()) && err.contains(says), "{err}");
     }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -27,6 +27,7 @@ PY=bench/.venv/bin/python
 G=./target/release/gazette
 R=$D/results.tsv
 echo -e "tool\tnames\tcorpus\tmb\twall_s\tcpu_s\trss_kb\tstatus\tinfo" > $R
+rm -f $D/slowdown.result
 
 # measure TOOL NAMES CORPUS CMD...: RUNS runs under /usr/bin/time (default 3); the run with the
 # median wall time is appended to results.tsv.
@@ -78,12 +79,10 @@ if [[ " $SIZES " == *" 1m "* ]]; then
   echo "== 1m-pad names"
   RUNS=1 measure gazette-compile 1m-pad /dev/null $G gazetteer compile $D/gaz-1m-pad -o $D/gaz-1m-pad.gzc
   measure gazette-1thread-compiled 1m-pad $D/corpus.jsonl $G -q -j 1 --gazetteers $D/gaz-1m-pad.gzc $D/corpus.jsonl
-fi
 
-# The slowdown from its own runs, alternated (5k, 1m-pad, 1m, 5k, ...): on this VM the speed
-# drifts by 10-20% over minutes, and the cells above, measured minutes apart, carry that drift
-# into their ratio.
-if [[ " $SIZES " == *" 1m "* ]]; then
+  # The slowdown from its own runs, alternated (5k, 1m-pad, 1m, 5k, ...): on this VM the speed
+  # drifts by 10-20% over minutes, and the cells above, measured minutes apart, carry that
+  # drift into their ratio.
   echo "== slowdown, alternated runs (gazette 1 thread, compiled gazetteers)"
   : > $D/alternated.txt
   for _ in $(seq "${RUNS:-3}"); do

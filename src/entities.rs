@@ -15,7 +15,7 @@
 
 use crate::gazetteer::{CasePolicy, EntityType, Form, Gazetteer};
 use crate::input::Article;
-use crate::segment::{segment, Segmentation, TokenKind};
+use crate::segment::{segment, Segmentation, Token, TokenKind};
 use regex::Regex;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
@@ -550,7 +550,7 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
             colliding.sort_unstable();
             colliding.dedup();
             let wanted = colliding.iter().flat_map(|&e| cue_words(&gaz.entry(e).name)).flat_map(|w| cue_forms(&w).collect::<Vec<_>>()).collect();
-            words_among(&[title, text], wanted)
+            words_among(&[(title, &title_seg.tokens), (text, &seg.tokens)], wanted)
         })
     };
     // How often the article names each country, itself or by anything of it (a place, a
@@ -730,10 +730,11 @@ pub fn analyze(gaz: &Gazetteer, article: &Article) -> Analysis {
     Analysis { seg, title_seg, entities, anchors }
 }
 
-/// The words of at least four bytes in `texts`, lower-cased, that are `wanted`. Most words
-/// are told apart from the wanted ones by their [`sketch`], without being lower-cased or
-/// hashed, and none is copied unless wanted: far cheaper than collecting every word.
-fn words_among(texts: &[&str], mut wanted: FxHashSet<String>) -> FxHashSet<String> {
+/// The words of at least four bytes in `texts` (each with its tokens), lower-cased, that are
+/// `wanted`. A word is a maximal run of letters and digits. Most words are told apart from the
+/// wanted ones by their [`sketch`], without being lower-cased or hashed, and none is copied
+/// unless wanted: far cheaper than collecting every word.
+fn words_among(texts: &[(&str, &[Token])], mut wanted: FxHashSet<String>) -> FxHashSet<String> {
     let sketches = Sketches::of(wanted.iter().map(String::as_str));
     let mut found = FxHashSet::default();
     let mut lower = String::new();
@@ -762,13 +763,24 @@ fn words_among(texts: &[&str], mut wanted: FxHashSet<String>) -> FxHashSet<Strin
         }
         true
     };
-    'texts: for t in texts {
+    'texts: for &(t, tokens) in texts {
         if t.is_ascii() {
-            // The same words, split byte by byte: no char decoding or Unicode table search.
-            for w in t.as_bytes().split(|b| !b.is_ascii_alphanumeric()).filter(|w| w.len() >= 4) {
-                let at = w.as_ptr() as usize - t.as_ptr() as usize;
-                if !visit(&t[at..at + w.len()], true) {
-                    break 'texts;
+            // The same words, from the tokens: in ASCII text no token splits a run of letters
+            // and digits, and most tokens are one such run (a `U.S.` or a `1,000` is split
+            // again). No byte between the tokens need be looked at.
+            for tok in tokens.iter().filter(|tok| tok.end - tok.start >= 4) {
+                let w = &t.as_bytes()[tok.start..tok.end];
+                if crate::segment::alnum_run(w) == w.len() {
+                    if !visit(&t[tok.start..tok.end], true) {
+                        break 'texts;
+                    }
+                    continue;
+                }
+                for w in w.split(|b| !b.is_ascii_alphanumeric()).filter(|w| w.len() >= 4) {
+                    let at = w.as_ptr() as usize - t.as_ptr() as usize;
+                    if !visit(&t[at..at + w.len()], true) {
+                        break 'texts;
+                    }
                 }
             }
         } else {
@@ -1920,8 +1932,25 @@ mod tests {
     #[test]
     fn words_among_ascii_and_other_texts() {
         let wanted = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<FxHashSet<String>>();
-        let got = words_among(&["Export-controls: EXPORTS rose", "Société banks’ settlements"], wanted(&["export", "exports", "banks", "settlements", "société", "rose", "bank"]));
+        let texts = ["Export-controls: EXPORTS rose", "Société banks’ settlements"];
+        let tokens: Vec<Vec<Token>> = texts.iter().map(|t| crate::segment::tokenize(t)).collect();
+        let got = words_among(&[(texts[0], &tokens[0]), (texts[1], &tokens[1])], wanted(&["export", "exports", "banks", "settlements", "société", "rose", "bank"]));
         assert_eq!(got, wanted(&["export", "exports", "banks", "settlements", "société", "rose"]));
+    }
+
+    /// In ASCII text the words found through the tokens are the maximal runs of letters and
+    /// digits, whatever the tokenizer makes of dots, commas and apostrophes.
+    #[test]
+    fn words_among_ascii_tokens_are_the_alphanumeric_runs() {
+        let text = "U.S.A. firms' 1,000.5bn deal: O'Neill's rock'n'roll a.m.5 U.S.Axe X.Y.zed \
+                    don't 3.14159 Fund's 2004-05 e-mail co-operation ABCD'efgh wxyz's";
+        let runs: FxHashSet<String> = text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| w.len() >= 4).map(|w| w.to_ascii_lowercase()).collect();
+        assert!(runs.len() > 10);
+        // Every run is wanted, plus words that are not in the text (whole, or as a run).
+        let mut wanted = runs.clone();
+        wanted.extend(["neills", "rocknroll", "axex", "14159"].map(String::from));
+        let tokens = crate::segment::tokenize(text);
+        assert_eq!(words_among(&[(text, &tokens)], wanted), runs);
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn main() {
 
     let entity_rest = (analyze - seg - matching).max(0.0);
     println!("corpus {corpus}: {mb:.1} MB, {} articles, {tokens} tokens, {matches} raw matches, {n_ent} entities, {n_ev} events", articles.len());
-    println!("gazetteer load {:.3} s ({} entries, {} surface forms)", load, gaz.entries().len(), gaz.matcher().pattern_count());
+    println!("gazetteer load {:.3} s ({} entries, {} surface forms)", load, gaz.len(), gaz.matcher().pattern_count());
     println!("| stage | seconds | MB/s | share |");
     println!("|---|---:|---:|---:|");
     let total = read + parse + analyze + event_time + build + ser;

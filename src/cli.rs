@@ -551,7 +551,7 @@ fn gazetteer_compile(dir: Option<PathBuf>, output: &std::path::Path) -> u8 {
     let size = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
     eprintln!(
         "gazette: compiled {} entries ({} surface forms) into {} ({:.1} MB) in {:.2} s",
-        g.entries().len(),
+        g.len(),
         g.matcher().pattern_count(),
         output.display(),
         size as f64 / 1e6,

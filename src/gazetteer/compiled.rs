@@ -23,25 +23,25 @@
 //! The sections, in order: the source files (path and entry count, in load order), the id
 //! index, the first names, the common words, the matcher's tables
 //! ([`Matcher::write_sections`]), then the entries in chunks of [`CHUNK`] (the last one the
-//! rest).
+//! rest), each chunk's entries encoded one after another.
 //!
 //! Loading checks the header, every section's length and checksum before decoding it, that
 //! nothing follows the last section, and every table index after decoding
 //! ([`Matcher::check_structure`]), so a damaged file is an error naming the file, never a panic
-//! later.
+//! later. The entries are checked on load and decoded one by one on first use ([`Encoded`]).
 
-use super::{Entry, Gazetteer, Matcher};
+use super::{EntityType, Entries, Entry, Gazetteer, Matcher};
 use crate::error::ConfigError;
 use rustc_hash::FxHashSet;
-use serde::de::{DeserializeOwned, DeserializeSeed, SeqAccess, Visitor};
-use serde::Serialize;
+use serde::de::{DeserializeOwned, DeserializeSeed};
+use serde::{Deserialize, Serialize};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 const MAGIC: &[u8; 16] = b"gazette:compiled";
 /// Bump when the sections' layout or the meaning of any table changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Entries per section (a handful in unit tests, so that they see many entry sections).
 #[cfg(not(test))]
@@ -61,6 +61,17 @@ impl<W: Write> SectionWriter<W> {
         let buf = std::mem::take(&mut self.buf);
         // Encoding plain vectors, maps and strings into memory cannot fail.
         self.buf = postcard::to_extend(value, buf).map_err(std::io::Error::other)?;
+        self.frame()
+    }
+
+    /// Writes `values` as one section, each encoded after the one before (no count first).
+    pub(super) fn put_each<'a, T: Serialize + 'a>(&mut self, values: impl IntoIterator<Item = &'a T>) -> std::io::Result<()> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        for v in values {
+            buf = postcard::to_extend(v, buf).map_err(std::io::Error::other)?;
+        }
+        self.buf = buf;
         self.frame()
     }
 
@@ -250,8 +261,9 @@ pub fn write(g: &Gazetteer, out: impl Write) -> std::io::Result<()> {
     out.write_all(&FORMAT.to_le_bytes())?;
     out.write_all(&[VERSION.len() as u8])?;
     out.write_all(VERSION.as_bytes())?;
+    let entries: Vec<&Entry> = g.entries().collect();
     let mut files: Vec<(&str, u32)> = Vec::new();
-    for e in &g.entries {
+    for e in &entries {
         match files.last_mut() {
             Some((p, n)) if *p == &*e.path => *n += 1,
             _ => files.push((&e.path, 1)),
@@ -263,8 +275,8 @@ pub fn write(g: &Gazetteer, out: impl Write) -> std::io::Result<()> {
     w.put(&sorted(&g.first_names))?;
     w.put(&sorted(&g.common_words))?;
     g.matcher.write_sections(&mut w)?;
-    for chunk in g.entries.chunks(CHUNK) {
-        w.put(chunk)?;
+    for chunk in entries.chunks(CHUNK) {
+        w.put_each(chunk)?;
     }
     w.out.flush()
 }
@@ -276,10 +288,10 @@ pub fn is_compiled(path: &Path) -> bool {
 }
 
 /// Reads a compiled gazetteer. With `threads` > 1 a second thread, from a second handle on
-/// the file, decodes the first half of the entry sections while this one decodes the tables
-/// and then the second half, and the two runs of entries are joined. (Measured on a million
-/// names: half is faster than a third or a quarter, and decoding all the entries on the second
-/// thread is slower than one thread.)
+/// the file, reads and checks the first half of the entry sections while this one decodes the
+/// tables and then reads the second half, and the two runs of sections are joined. (Measured
+/// on a million names when entries were decoded on load: half was faster than a third or a
+/// quarter. With entries checked only, two threads still load in 99 ms against 120 ms.)
 pub fn read(path: &Path, threads: usize) -> Result<Gazetteer, ConfigError> {
     let name = path.display().to_string();
     let open = || -> Result<SectionReader<BufReader<std::fs::File>>, ConfigError> {
@@ -293,16 +305,10 @@ pub fn read(path: &Path, threads: usize) -> Result<Gazetteer, ConfigError> {
     }
     let (mut a, mut b) = (open()?, open()?);
     let (tables, entries) = std::thread::scope(|s| {
-        let first = s.spawn(move || -> Result<Vec<Entry>, String> {
+        let first = s.spawn(move || -> Result<Sections, String> {
             let files = read_head(&mut b)?;
             b.skip(TABLE_SECTIONS)?;
-            let mut first = read_entries(&mut b, &files, 0..split(&files))?;
-            // Touch the room for the second half now, while the other thread still decodes
-            // it, so that joining the halves copies into memory the kernel has already mapped.
-            for slot in first.spare_capacity_mut() {
-                *slot = std::mem::MaybeUninit::zeroed();
-            }
-            Ok(first)
+            read_entries(&mut b, &files, 0..split(&files))
         });
         let rest = read_head(&mut a).and_then(|files| {
             let tables = read_tables(&mut a, &files)?;
@@ -310,14 +316,15 @@ pub fn read(path: &Path, threads: usize) -> Result<Gazetteer, ConfigError> {
             a.skip(k)?;
             let rest = read_entries(&mut a, &files, k..usize::MAX)?;
             at_end(&a)?;
-            Ok((tables, rest))
+            Ok((tables, files, rest))
         });
         let first = first.join().unwrap_or_else(|_| Err("reading the entries failed".into()));
         (rest, first)
     });
-    let ((tables, mut rest), mut entries) = (tables.map_err(fail)?, entries.map_err(fail)?);
-    entries.append(&mut rest);
-    Ok(assemble(tables, entries))
+    let ((tables, files, rest), mut entries) = (tables.map_err(fail)?, entries.map_err(fail)?);
+    entries.bytes.extend(rest.bytes);
+    entries.starts.extend(rest.starts);
+    Ok(assemble(tables, &files, entries))
 }
 
 /// The entry sections the second thread of [`read`] decodes: the first half.
@@ -343,7 +350,7 @@ fn decode<R: Read>(r: &mut SectionReader<R>) -> Result<Gazetteer, String> {
     let tables = read_tables(r, &files)?;
     let entries = read_entries(r, &files, 0..usize::MAX)?;
     at_end(r)?;
-    Ok(assemble(tables, entries))
+    Ok(assemble(tables, &files, entries))
 }
 
 /// The header and the file table.
@@ -380,9 +387,15 @@ fn read_tables<R: Read>(r: &mut SectionReader<R>, files: &Files) -> Result<Table
     Ok(Tables { by_id, first_names, common_words, matcher })
 }
 
-/// The entry sections `sections` (each holds [`CHUNK`] entries, the last one the rest), with
-/// room for every entry after them.
-fn read_entries<R: Read>(r: &mut SectionReader<R>, files: &Files, sections: std::ops::Range<usize>) -> Result<Vec<Entry>, String> {
+/// Entry sections as read: each one's bytes, and each entry's start in its section.
+struct Sections {
+    bytes: Vec<Vec<u8>>,
+    starts: Vec<u32>,
+}
+
+/// Reads the entry sections `sections` (each holds [`CHUNK`] entries, the last one the rest),
+/// and checks that every entry in them decodes ([`EntryCheck`]) without decoding it.
+fn read_entries<R: Read>(r: &mut SectionReader<R>, files: &Files, sections: std::ops::Range<usize>) -> Result<Sections, String> {
     let total = total(files);
     let from = sections.start.saturating_mul(CHUNK).min(total);
     let to = sections.end.saturating_mul(CHUNK).min(total);
@@ -391,21 +404,108 @@ fn read_entries<R: Read>(r: &mut SectionReader<R>, files: &Files, sections: std:
     if (total - from) as u64 > r.left {
         return Err("inconsistent file table (more entries than bytes)".into());
     }
-    let mut into = EntriesInto { entries: Vec::with_capacity(total - from), from, to, files: Vec::with_capacity(files.len()), file: 0 };
-    let mut end = 0;
-    for (path, n) in files {
-        end += *n as usize;
-        into.files.push((Arc::from(path.as_str()), end));
-    }
-    while from + into.entries.len() < to {
-        let before = into.entries.len();
-        into = r.get_seeded(into)?;
-        let at = from + into.entries.len();
-        if at == from + before || (!at.is_multiple_of(CHUNK) && at != total) {
+    let mut read = Sections { bytes: Vec::new(), starts: Vec::with_capacity(to - from) };
+    while from + read.starts.len() < to {
+        r.section()?;
+        let section = std::mem::take(&mut r.buf);
+        let first = read.starts.len();
+        let mut rest = &section[..];
+        while !rest.is_empty() {
+            if from + read.starts.len() == to {
+                return Err("an entry section holds more entries than the file table".into());
+            }
+            let at = u32::try_from(section.len() - rest.len()).map_err(|_| "damaged (an entry section of over 4 GiB)")?;
+            read.starts.push(at);
+            rest = postcard::take_from_bytes::<EntryCheck>(rest).map_err(|e| format!("cannot decode an entry: {e}"))?.1;
+        }
+        let at = from + read.starts.len();
+        if at == from + first || (!at.is_multiple_of(CHUNK) && at != total) {
             return Err("inconsistent entry sections".into());
         }
+        read.bytes.push(section);
     }
-    Ok(into.entries)
+    Ok(read)
+}
+
+/// An entry's encoding read without allocating: its strings borrowed from the section's
+/// bytes. The same fields as [`Entry`], in the same order, so that it decodes exactly the
+/// bytes an `Entry` does and fails where an `Entry` would (the round-trip tests compare every
+/// entry decoded both ways).
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct EntryCheck<'a> {
+    id: &'a str,
+    name: &'a str,
+    #[serde(borrow)]
+    extra: Option<ExtraCheck<'a>>,
+    line: u32,
+    kind: EntityType,
+}
+
+/// [`EntryCheck`] of an [`super::EntryExtra`].
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct ExtraCheck<'a> {
+    subtype: Option<&'a str>,
+    country: Option<&'a str>,
+    parent: Option<&'a str>,
+    #[serde(borrow)]
+    aliases: Vec<&'a str>,
+    #[serde(borrow)]
+    demonyms: Vec<&'a str>,
+    wikidata: Option<&'a str>,
+    ticker: Option<&'a str>,
+    isin: Option<&'a str>,
+    cik: Option<&'a str>,
+}
+
+/// The entries of a compiled file, checked on load and each decoded on its first use. A run
+/// over news reads a few thousand entries of a million: decoding them all up front took two
+/// thirds of the load (an allocation per string, and the pages they fill) and over 100 MB.
+#[derive(Clone)]
+pub(super) struct Encoded {
+    /// The entry sections' bytes, [`CHUNK`] entries to a section.
+    bytes: Vec<Vec<u8>>,
+    /// Each entry's start in its section.
+    starts: Vec<u32>,
+    /// Each file's path and the index one past its last entry.
+    files: Vec<(Arc<str>, usize)>,
+    decoded: Vec<OnceLock<Box<Entry>>>,
+}
+
+impl std::fmt::Debug for Encoded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let decoded = self.decoded.iter().filter(|d| d.get().is_some()).count();
+        f.debug_struct("Encoded").field("entries", &self.starts.len()).field("decoded", &decoded).finish()
+    }
+}
+
+impl Encoded {
+    pub(super) fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The bytes of entry `i` and of the entries after it in its section.
+    fn from(&self, i: usize) -> &[u8] {
+        &self.bytes[i / CHUNK][self.starts[i] as usize..]
+    }
+
+    pub(super) fn get(&self, i: usize) -> &Entry {
+        self.decoded[i].get_or_init(|| {
+            let mut e: Entry = postcard::take_from_bytes(self.from(i)).expect("an entry checked on load decodes").0;
+            e.path = self.files[self.files.partition_point(|f| f.1 <= i)].0.clone();
+            Box::new(e)
+        })
+    }
+
+    /// The bytes of entry `i`'s id, without decoding the entry: the id is its first field, and
+    /// a string is encoded as bytes are. (Its UTF-8 was checked on load; ids compare as bytes.)
+    pub(super) fn id(&self, i: usize) -> &[u8] {
+        match self.decoded[i].get() {
+            Some(e) => e.id.as_bytes(),
+            None => postcard::take_from_bytes::<&[u8]>(self.from(i)).map_or(&[], |(id, _)| id),
+        }
+    }
 }
 
 /// Checks that nothing follows the last section.
@@ -416,52 +516,17 @@ fn at_end<R: Read>(r: &SectionReader<R>) -> Result<(), String> {
     }
 }
 
-/// Decodes a section of entries onto the end of `entries` (no vector per section, no copy),
-/// each with its file's path; an entry past `to` is an error.
-struct EntriesInto {
-    entries: Vec<Entry>,
-    /// Index of the first entry in `entries`, and one past the last one wanted.
-    from: usize,
-    to: usize,
-    /// Each file's path and the index one past its last entry.
-    files: Vec<(Arc<str>, usize)>,
-    /// The file of the next entry.
-    file: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for EntriesInto {
-    type Value = EntriesInto;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<EntriesInto, D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for EntriesInto {
-    type Value = EntriesInto;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a sequence of entries")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<EntriesInto, A::Error> {
-        while let Some(mut e) = seq.next_element::<Entry>()? {
-            let at = self.from + self.entries.len();
-            if at == self.to {
-                return Err(serde::de::Error::custom("an entry section holds more entries than the file table"));
-            }
-            // Entries fill the files in order; `to` is at most the last file's end.
-            while self.files[self.file].1 <= at {
-                self.file += 1;
-            }
-            e.path = self.files[self.file].0.clone();
-            self.entries.push(e);
-        }
-        Ok(self)
-    }
-}
-
-fn assemble(t: Tables, entries: Vec<Entry>) -> Gazetteer {
+fn assemble(t: Tables, files: &Files, read: Sections) -> Gazetteer {
+    let mut end = 0;
+    let files = files
+        .iter()
+        .map(|(path, n)| {
+            end += *n as usize;
+            (Arc::from(path.as_str()), end)
+        })
+        .collect();
+    let decoded = (0..read.starts.len()).map(|_| OnceLock::new()).collect();
+    let entries = Entries::Encoded(Encoded { bytes: read.bytes, starts: read.starts, files, decoded });
     Gazetteer { entries, by_id: t.by_id, matcher: t.matcher, first_names: t.first_names, common_words: t.common_words }
 }
 
@@ -472,6 +537,10 @@ mod tests {
     fn decode(name: &str, bytes: &[u8], size: u64) -> Result<Gazetteer, ConfigError> {
         let mut r = SectionReader { input: bytes, left: size, buf: Vec::new() };
         super::decode(&mut r).map_err(|m| ConfigError::single(name, 0, m))
+    }
+
+    fn entries(g: &Gazetteer) -> Vec<&Entry> {
+        g.entries().collect()
     }
 
     fn compiled(g: &Gazetteer) -> Vec<u8> {
@@ -494,8 +563,17 @@ mod tests {
         let bytes = compiled(&g);
         assert_eq!(bytes, compiled(&g), "same gazetteer, same bytes");
         let h = decode("g.gzc", &bytes[..], bytes.len() as u64).unwrap();
-        assert_eq!(h.entries, g.entries);
-        assert_eq!(h.entries.iter().map(|e| &*e.path).collect::<Vec<_>>(), g.entries.iter().map(|e| &*e.path).collect::<Vec<_>>());
+        assert!(matches!(h.entries, Entries::Encoded(_)));
+        // Ids first, before any entry is decoded (read from the bytes), then again after.
+        for _ in 0..2 {
+            for e in g.entries() {
+                assert_eq!(h.index_of(&e.id).map(|i| &h.entry(i).id), Some(&e.id));
+            }
+        }
+        assert_eq!(h.index_of("company:no-such-entry"), None);
+        assert!(g.entries().any(|e| !e.aliases.is_empty() && e.wikidata.is_some()), "entries with extra columns are compared too");
+        assert_eq!(entries(&h), entries(&g));
+        assert_eq!(h.entries().map(|e| &*e.path).collect::<Vec<_>>(), g.entries().map(|e| &*e.path).collect::<Vec<_>>());
         assert_eq!(h.by_id, g.by_id);
         assert_eq!((h.first_names.len(), h.common_words.len()), (g.first_names.len(), g.common_words.len()));
         assert!(h.is_common_word("Apple") && h.index_of("company:huawei").is_some());
@@ -520,12 +598,12 @@ mod tests {
         std::fs::write(&path, compiled(&g)).unwrap();
         let (one, two) = (read(&path, 1).unwrap(), read(&path, 2).unwrap());
         std::fs::remove_file(&path).unwrap();
-        assert_eq!(one.entries, two.entries);
-        assert_eq!(two.entries, g.entries);
-        let paths = |g: &Gazetteer| g.entries.iter().map(|e| e.path.to_string()).collect::<Vec<_>>();
+        assert_eq!(entries(&one), entries(&two));
+        assert_eq!(entries(&two), entries(&g));
+        let paths = |g: &Gazetteer| g.entries().map(|e| e.path.to_string()).collect::<Vec<_>>();
         assert_eq!(paths(&one), paths(&g));
         assert_eq!(paths(&two), paths(&g));
-        assert!(g.entries.len() > 3 * CHUNK, "the second thread and this one each decode several entry sections");
+        assert!(g.len() > 3 * CHUNK, "the second thread and this one each decode several entry sections");
         assert_eq!(one.by_id, two.by_id);
         let cut = std::env::temp_dir().join(format!("gazette-two-threads-cut-{}.gzc", std::process::id()));
         let bytes = compiled(&g);
@@ -596,6 +674,8 @@ mod tests {
             let crc = crc32fast::hash(&bytes[r.clone()]);
             bytes[r.start - 4..r.start].copy_from_slice(&crc.to_le_bytes());
             if let Ok(g) = decode("d.gzc", &bytes[..], bytes.len() as u64) {
+                // Every entry that passed the check on load decodes.
+                let _ = g.entries().count();
                 let text = "Acme Corp and ACME met AcMe, eAcme and Acme Motors; the French in France. acme france";
                 let _ = found(&g, text);
                 let _ = crate::entities::analyze(&g, &crate::Article::from_text(text));

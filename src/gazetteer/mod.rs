@@ -155,12 +155,44 @@ impl Entry {
 /// A loaded, checked and compiled set of gazetteers. Immutable and shareable across threads.
 #[derive(Debug, Clone)]
 pub struct Gazetteer {
-    entries: Vec<Entry>,
+    entries: Entries,
     /// Entry indices sorted by id (ids are unique): binary search, no second copy of the ids.
     by_id: Vec<u32>,
     matcher: Matcher,
     first_names: FxHashSet<String>,
     common_words: FxHashSet<String>,
+}
+
+/// The entries of a [`Gazetteer`]: decoded (built from TSV files), or as a compiled file
+/// holds them, checked on load and each decoded on its first use ([`compiled::Encoded`]).
+#[derive(Debug, Clone)]
+enum Entries {
+    Decoded(Vec<Entry>),
+    Encoded(compiled::Encoded),
+}
+
+impl Entries {
+    fn len(&self) -> usize {
+        match self {
+            Entries::Decoded(v) => v.len(),
+            Entries::Encoded(e) => e.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> &Entry {
+        match self {
+            Entries::Decoded(v) => &v[i],
+            Entries::Encoded(e) => e.get(i),
+        }
+    }
+
+    /// Entry `i`'s id, as bytes (ids compare as their bytes do).
+    fn id(&self, i: usize) -> &[u8] {
+        match self {
+            Entries::Decoded(v) => v[i].id.as_bytes(),
+            Entries::Encoded(e) => e.id(i),
+        }
+    }
 }
 
 /// Counts and non-fatal notes from checking a gazetteer.
@@ -294,22 +326,32 @@ impl Gazetteer {
                 }
             }
         }
-        Ok(Gazetteer { entries, by_id, matcher: b.build(), first_names, common_words: common })
+        Ok(Gazetteer { entries: Entries::Decoded(entries), by_id, matcher: b.build(), first_names, common_words: common })
     }
 
-    /// All entries, in load order.
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    /// All entries, in load order. From a compiled file this decodes every one of them.
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = &Entry> + '_ {
+        (0..self.entries.len()).map(|i| self.entries.get(i))
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Entry by index.
     pub fn entry(&self, i: u32) -> &Entry {
-        &self.entries[i as usize]
+        self.entries.get(i as usize)
     }
 
     /// Entry index by canonical id.
     pub fn index_of(&self, id: &str) -> Option<u32> {
-        self.by_id.binary_search_by(|&i| self.entries[i as usize].id.as_str().cmp(id)).ok().map(|k| self.by_id[k])
+        self.by_id.binary_search_by(|&i| self.entries.id(i as usize).cmp(id.as_bytes())).ok().map(|k| self.by_id[k])
     }
 
     /// The compiled matcher.
@@ -329,7 +371,7 @@ impl Gazetteer {
 
     /// Counts per type and alias collisions, for `gazette gazetteer check`.
     pub fn report(&self) -> CheckReport {
-        report_entries(&self.entries)
+        report_entries(&self.entries().collect::<Vec<_>>())
     }
 
     /// Checks gazetteer files without stopping at the first problem: every problem as
@@ -372,11 +414,11 @@ impl Gazetteer {
             }
         }
         load::check_entries(&entries, &mut problems);
-        (problems, report_entries(&entries))
+        (problems, report_entries(&entries.iter().collect::<Vec<_>>()))
     }
 }
 
-fn report_entries(entries: &[Entry]) -> CheckReport {
+fn report_entries(entries: &[&Entry]) -> CheckReport {
     {
         let mut counts: FxHashMap<String, usize> = FxHashMap::default();
         for e in entries {

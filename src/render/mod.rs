@@ -175,7 +175,7 @@ impl Default for Options {
 impl Options {
     /// Options with entity names taken from a gazetteer (for parents' names).
     pub fn with_gazetteer(gaz: &crate::Gazetteer) -> Options {
-        let names = gaz.entries().iter().map(|e| (e.id.clone(), e.name.clone())).collect();
+        let names = gaz.entries().map(|e| (e.id.clone(), e.name.clone())).collect();
         Options { names, ..Options::default() }
     }
 }

@@ -769,14 +769,15 @@ fn words_among(texts: &[(&str, &[Token])], mut wanted: FxHashSet<String>) -> FxH
             // and digits, and most tokens are one such run (a `U.S.` or a `1,000` is split
             // again). No byte between the tokens need be looked at.
             for tok in tokens.iter().filter(|tok| tok.end - tok.start >= 4) {
-                let w = &t.as_bytes()[tok.start..tok.end];
-                if crate::segment::alnum_run(w) == w.len() {
+                // (The run is measured in the rest of the text, eight bytes at a time, not in
+                // the token alone, whose last bytes would go one by one.)
+                if crate::segment::alnum_run(&t.as_bytes()[tok.start..]) >= tok.end - tok.start {
                     if !visit(&t[tok.start..tok.end], true) {
                         break 'texts;
                     }
                     continue;
                 }
-                for w in w.split(|b| !b.is_ascii_alphanumeric()).filter(|w| w.len() >= 4) {
+                for w in t.as_bytes()[tok.start..tok.end].split(|b| !b.is_ascii_alphanumeric()).filter(|w| w.len() >= 4) {
                     let at = w.as_ptr() as usize - t.as_ptr() as usize;
                     if !visit(&t[at..at + w.len()], true) {
                         break 'texts;

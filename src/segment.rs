@@ -512,8 +512,18 @@ fn dateline_regex(ascii: bool) -> &'static regex_automata::meta::Regex {
 /// followed by a space. Most articles have no dateline and fail this test, and a run over
 /// them never builds the regex (~6 ms to compile, for its Unicode classes).
 fn may_hold_dateline(head: &str) -> bool {
+    // The dashes are found by their bytes (`–` and `—` are E2 80 93 and E2 80 94): a search
+    // for three chars decoded every char of the head, ~6,800 instructions an article.
+    let b = head.as_bytes();
     head.trim_start().starts_with(char::is_uppercase)
-        && head.match_indices(['-', '–', '—']).any(|(i, d)| head[i + d.len()..].starts_with(char::is_whitespace))
+        && (0..b.len()).any(|i| {
+            let dash = match b[i] {
+                b'-' => 1,
+                0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0x93 | 0x94)) => 3,
+                _ => return false,
+            };
+            head[i + dash..].starts_with(char::is_whitespace)
+        })
 }
 
 /// Recognises a dateline at the start of `text`.
@@ -696,6 +706,12 @@ mod tests {
         assert!(find_dateline("The deal - signed today - is big.").is_none());
         assert!(!may_hold_dateline("  lower - case") && !may_hold_dateline("JAKARTA -Huawei") && !may_hold_dateline(""));
         assert!(may_hold_dateline("\u{a0}LONDON —\u{a0}x") && may_hold_dateline("Paris (AFP) -- x"));
+        assert!(may_hold_dateline("ROME –\tx") && may_hold_dateline("ROME -\n") && !may_hold_dateline("ROME ‒ x ‑ y —z -"));
+        // The same answer as a search by chars, on heads with every kind of dash.
+        for head in ["LONDON — x", "A–b – c", "É - x", "É—x", "Ü ‒ x – y", "X \u{2014}\u{2009}y", "Z –", "Q -\u{3000}"] {
+            let by_chars = head.match_indices(['-', '–', '—']).any(|(i, d)| head[i + d.len()..].starts_with(char::is_whitespace));
+            assert_eq!(may_hold_dateline(head), by_chars, "{head:?}");
+        }
         let t = "Headline About Huawei\nJAKARTA - Huawei said.";
         assert_eq!(sentences(t), vec!["Headline About Huawei", "Huawei said."]);
     }

@@ -498,13 +498,12 @@ impl Encoded {
         })
     }
 
-    /// The bytes of entry `i`'s id, without decoding the entry: the id is its first field, and
-    /// a string is encoded as bytes are. (Its UTF-8 was checked on load; ids compare as bytes.)
+    /// The bytes of entry `i`'s id, read from its encoding whether or not it has been decoded
+    /// (one memory access less in a binary search over the ids): the id is the first field,
+    /// and a string is encoded as bytes are. (Its UTF-8 was checked on load; ids compare as
+    /// bytes.)
     pub(super) fn id(&self, i: usize) -> &[u8] {
-        match self.decoded[i].get() {
-            Some(e) => e.id.as_bytes(),
-            None => postcard::take_from_bytes::<&[u8]>(self.from(i)).map_or(&[], |(id, _)| id),
-        }
+        postcard::take_from_bytes::<&[u8]>(self.from(i)).map_or(&[], |(id, _)| id)
     }
 }
 

@@ -462,3 +462,32 @@ fn report_entries(entries: &[&Entry]) -> CheckReport {
         CheckReport { counts, collisions }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every id is found at its entry, whether the entries are decoded or read from a compiled
+    /// file (ids read from the entries' bytes); ids before the first, after the last and
+    /// between two neighbours are not.
+    #[test]
+    fn index_of_finds_every_id_and_nothing_else() {
+        let g = Gazetteer::embedded().unwrap();
+        assert!(g.len() > 1000);
+        let mut bytes = Vec::new();
+        g.write_compiled(&mut bytes).unwrap();
+        let path = std::env::temp_dir().join(format!("gazette-index-of-{}.gzc", std::process::id()));
+        std::fs::write(&path, bytes).unwrap();
+        let h = Gazetteer::from_path(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        for gz in [&g, &h] {
+            for (i, e) in g.entries().enumerate() {
+                assert_eq!(gz.index_of(&e.id), Some(i as u32), "{}", e.id);
+                assert_eq!(gz.index_of(&format!("{}\u{0}", e.id)), None);
+                assert_eq!(gz.index_of(&e.id[..e.id.len() - 1]).map(|k| &gz.entry(k).id[..]), g.entries().find(|x| x.id == e.id[..e.id.len() - 1]).map(|x| &x.id[..]));
+            }
+            assert_eq!(gz.index_of(""), None);
+            assert_eq!(gz.index_of("\u{10FFFF}"), None);
+        }
+    }
+}

@@ -1954,6 +1954,18 @@ mod tests {
         assert_eq!(words_among(&[(text, &tokens)], wanted), runs);
     }
 
+    /// In other text the words are the maximal runs of alphanumeric chars, lower-cased.
+    #[test]
+    fn words_among_other_texts_are_the_alphanumeric_runs() {
+        let text = "Société Générale’s CEO—Frédéric Oudéa—said: «Ça va» in 日本語 text;\u{a0}naïve 3½ co\u{301}operative Œuvre ÉTATS-UNIS don’t X\tDŽungla ﬁnance";
+        let runs: FxHashSet<String> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).map(str::to_lowercase).collect();
+        assert!(runs.len() > 12 && runs.contains("日本語") && runs.contains("société") && runs.contains("said"), "{runs:?}");
+        let mut wanted = runs.clone();
+        wanted.extend(["generales", "oudea", "etats"].map(String::from));
+        let tokens = crate::segment::tokenize(text);
+        assert_eq!(words_among(&[(text, &tokens)], wanted), runs);
+    }
+
     #[test]
     fn pronoun_spans_are_the_regex_matches() {
         let re = Regex::new(r"\b(?:[Ii]ts?)\b").expect("regex");

@@ -97,8 +97,12 @@ for line in open(sys.argv[1]):
     n, wall, usr, sys_ = line.split()
     cpu.setdefault(n, []).append(float(usr) + float(sys_))
 m = {n: statistics.median(v) for n, v in cpu.items()}
+# Each round's own ratio too: the runs of a round are seconds apart, so drift between rounds
+# cancels out of it.
+rounds = [b / a for a, b in zip(cpu['5k'], cpu['1m'])]
 print(f"Alternated runs ({len(cpu['5k'])} each), median CPU s: 5k {m['5k']:.2f}, 1m-pad {m['1m-pad']:.2f}, 1m {m['1m']:.2f}; "
-      f"slowdown 5k → 1M {m['1m'] / m['5k']:.2f}×, 5k → 1m-pad (size alone) {m['1m-pad'] / m['5k']:.2f}×")
+      f"slowdown 5k → 1M {m['1m'] / m['5k']:.2f}×, 5k → 1m-pad (size alone) {m['1m-pad'] / m['5k']:.2f}×; "
+      f"5k → 1M per round {' '.join(f'{r:.2f}' for r in rounds)} (median {statistics.median(rounds):.2f}×)")
 PY
   cat $D/slowdown.result
 fi

@@ -392,12 +392,12 @@ const fn longest(list: &[&str]) -> usize {
 }
 
 fn is_abbreviation_token(word: &str) -> bool {
-    listed(ABBREVIATIONS, longest(ABBREVIATIONS), word)
+    listed(ABBREVIATIONS, const { longest(ABBREVIATIONS) }, word)
         || (word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()))
 }
 
 fn is_sentence_starter(word: &str) -> bool {
-    listed(SENTENCE_STARTERS, longest(SENTENCE_STARTERS), word)
+    listed(SENTENCE_STARTERS, const { longest(SENTENCE_STARTERS) }, word)
 }
 
 fn starts_sentence(tok: &Token, text: &str) -> bool {

@@ -33,7 +33,7 @@
 use super::{EntityType, Entries, Entry, Gazetteer, Matcher};
 use crate::error::ConfigError;
 use rustc_hash::FxHashSet;
-use serde::de::{DeserializeOwned, DeserializeSeed};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
@@ -232,15 +232,11 @@ impl<R: Read> SectionReader<R> {
         Ok(m)
     }
 
+    /// Decodes the next section as one `T`.
     pub(super) fn get<T: DeserializeOwned>(&mut self) -> Result<T, String> {
-        self.get_seeded(std::marker::PhantomData::<T>)
-    }
-
-    /// Decodes the next section with `seed` (which may put what it decodes in place).
-    fn get_seeded<S: for<'de> DeserializeSeed<'de>>(&mut self, seed: S) -> Result<<S as DeserializeSeed<'_>>::Value, String> {
         self.section()?;
         let mut de = postcard::Deserializer::from_bytes(&self.buf);
-        match seed.deserialize(&mut de).map(|v| (v, de.finalize())) {
+        match T::deserialize(&mut de).map(|v| (v, de.finalize())) {
             Ok((value, Ok([]))) => Ok(value),
             Ok(_) => Err("damaged (a section holds more than its value)".into()),
             Err(e) => Err(format!("cannot decode a section: {e}")),

@@ -79,10 +79,12 @@ if [[ " $SIZES " == *" 1m "* ]]; then
   echo "== 1m-pad names"
   RUNS=1 measure gazette-compile 1m-pad /dev/null $G gazetteer compile $D/gaz-1m-pad -o $D/gaz-1m-pad.gzc
   measure gazette-1thread-compiled 1m-pad $D/corpus.jsonl $G -q -j 1 --gazetteers $D/gaz-1m-pad.gzc $D/corpus.jsonl
+fi
 
-  # The slowdown from its own runs, alternated (5k, 1m-pad, 1m, 5k, ...): on this VM the speed
-  # drifts by 10-20% over minutes, and the cells above, measured minutes apart, carry that
-  # drift into their ratio.
+# The slowdown from its own runs, alternated (5k, 1m-pad, 1m, 5k, ...): on this VM the speed
+# drifts by 10-20% over minutes, and the cells above, measured minutes apart, carry that drift
+# into their ratio. It needs the 5k compiled file too.
+if [[ " $SIZES " == *" 1m "* && " $SIZES " == *" 5k "* ]]; then
   echo "== slowdown, alternated runs (gazette 1 thread, compiled gazetteers)"
   : > $D/alternated.txt
   for _ in $(seq "${RUNS:-3}"); do

@@ -241,7 +241,7 @@ fn tokenize_ascii(b: &[u8], base: usize, out: &mut Vec<Token>) {
 /// Length of the run of ASCII letters and digits that `b` (ASCII) starts with. Eight bytes at a
 /// time: most words then take one step, and the byte loop's exit at a word's unpredictable end
 /// (a branch mispredicted per word) was a third of the tokenizer's time.
-pub(crate) fn alnum_run(b: &[u8]) -> usize {
+fn alnum_run(b: &[u8]) -> usize {
     let mut i = 0;
     while let Some(chunk) = b.get(i..i + 8) {
         let v = u64::from_le_bytes(chunk.try_into().unwrap_or_default());

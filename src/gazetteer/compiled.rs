@@ -713,7 +713,7 @@ mod tests {
         };
         for bad in [&b"Acme M\xFFtors"[..], b"Acme M\xC3tors", b"Acme Moto\xE2\x80"] {
             let b = edit(b"Acme Motors", bad);
-            let e = decode("u.gzc", &b[..], b.len() as u64).err().expect("a string that is not UTF-8 is refused").to_string();
+            let e = decode("u.gzc", &b[..], b.len() as u64).expect_err("a string that is not UTF-8 is refused").to_string();
             assert!(e.contains("cannot decode an entry"), "{e}");
         }
         let b = edit(b"Acme Motors", "Acme M\u{f6}tor".as_bytes());

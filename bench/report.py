@@ -6,6 +6,8 @@ rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 startup = open(sys.argv[2]).read().strip() if len(sys.argv) > 2 else ""
 # The alternated slowdown runs: measured only when the sizes include 1m.
 alternated = open(sys.argv[3]).read().strip() if len(sys.argv) > 3 and os.path.exists(sys.argv[3]) else ""
+# The alternated 1 -> N threads runs.
+threads = open(sys.argv[4]).read().strip() if len(sys.argv) > 4 and os.path.exists(sys.argv[4]) else ""
 SIDE = ("gazette-load-only", "gazette-load-only-compiled", "gazette-compile")
 side = {(r["tool"], r["names"]): float(r["wall_s"]) for r in rows if r["tool"] in SIDE}
 print("| tool | names | corpus MB | wall s | CPU s | MB/s (wall) | MB/s (CPU) | peak RSS MB | status | output |")
@@ -55,6 +57,9 @@ for suffix, what in (("", "gazetteer loaded from the TSV directory"), ("-compile
 if alternated:
     print()
     print(alternated)
+if threads:
+    print()
+    print(threads)
 if startup:
     print()
     print("Start-up, embedded gazetteers, empty input: " + startup)

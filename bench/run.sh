@@ -27,7 +27,7 @@ PY=bench/.venv/bin/python
 G=./target/release/gazette
 R=$D/results.tsv
 echo -e "tool\tnames\tcorpus\tmb\twall_s\tcpu_s\trss_kb\tstatus\tinfo" > $R
-rm -f $D/slowdown.result
+rm -f $D/slowdown.result $D/threads.result
 
 # measure TOOL NAMES CORPUS CMD...: RUNS runs under /usr/bin/time (default 3); the run with the
 # median wall time is appended to results.tsv.
@@ -109,9 +109,35 @@ PY
   cat $D/slowdown.result
 fi
 
+# 1 -> N threads from its own runs too: a round runs the two back to back, so the VM's drift
+# between rounds (10-20% over minutes) cancels out of each round's ratio of wall times.
+echo "== 1 -> $JOBS threads, alternated runs (compiled gazetteers)"
+: > $D/threads.txt
+for _ in $(seq "${RUNS:-3}"); do
+  for n in $SIZES; do
+    for j in 1 $JOBS; do
+      /usr/bin/time -f "$n $j %e %U %S" -a -o $D/threads.txt $G -q -j $j --gazetteers $D/gaz-$n.gzc $D/corpus.jsonl > /dev/null
+    done
+  done
+done
+python3 - $D/threads.txt > $D/threads.result <<'PY'
+import statistics, sys
+wall = {}
+for line in open(sys.argv[1]):
+    n, j, w, usr, sys_ = line.split()
+    wall.setdefault(n, {}).setdefault(j, []).append(float(w))
+parts = []
+for n, by in wall.items():
+    one, many = by["1"], next(v for k, v in by.items() if k != "1")
+    rounds = [a / b for a, b in zip(one, many)]
+    parts.append(f"{n} {statistics.median(rounds):.2f}× (rounds {' '.join(f'{r:.2f}' for r in rounds)})")
+print("1 → N threads, alternated runs, median of each round's wall-time ratio: " + "; ".join(parts))
+PY
+cat $D/threads.result
+
 echo "== stages (one thread, through the library)"
 for n in 5k 1m; do
   cargo bench --quiet --bench stages -- $D/corpus.jsonl $D/gaz-$n | tee $D/stages-$n.md
 done
-python3 bench/report.py $R $D/startup.result $D/slowdown.result > $D/results.md
+python3 bench/report.py $R $D/startup.result $D/slowdown.result $D/threads.result > $D/results.md
 cat $D/results.md

@@ -456,7 +456,7 @@ struct ExtraCheck {
 
 /// A string of an entry, checked for valid UTF-8 as decoding it into a `String` checks it, but
 /// first for ASCII: `str::from_utf8` cost about a hundred instructions a call on these short
-/// strings, a fifth of a 1M-name load. (A string is encoded as bytes are.)
+/// strings, a quarter of a 1M-name load. (A string is encoded as bytes are.)
 struct Utf8;
 
 impl<'de> Deserialize<'de> for Utf8 {

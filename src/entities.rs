@@ -750,9 +750,10 @@ fn words_among(texts: &[&str], mut wanted: FxHashSet<String>) -> FxHashSet<Strin
         if wanted.is_empty() {
             break;
         }
+        let ascii = t.is_ascii();
         // A word lower-cased to ASCII letters and digits is ASCII in the text too, unless it
         // holds a Kelvin sign, the one other character that lower-cases to one of them.
-        let searchable = search && (t.is_ascii() || !t.contains('\u{212A}'));
+        let searchable = search && (ascii || !t.contains('\u{212A}'));
         if searchable {
             lower.clear();
             lower.extend_from_slice(t.as_bytes());
@@ -760,7 +761,7 @@ fn words_among(texts: &[&str], mut wanted: FxHashSet<String>) -> FxHashSet<Strin
             found.extend(wanted.extract_if(|w| w.bytes().all(|b| b.is_ascii_alphanumeric()) && occurs_as_word(t, &lower, w.as_bytes())));
         }
         // What is left is found only as a word with other characters, which ASCII text has not.
-        if searchable && (t.is_ascii() || wanted.iter().all(|w| w.is_ascii())) {
+        if searchable && (ascii || wanted.iter().all(|w| w.is_ascii())) {
             continue;
         }
         for w in t.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4) {
@@ -1939,8 +1940,8 @@ mod tests {
         assert_eq!(got, wanted(&["export", "exports", "banks", "settlements", "société", "rose"]));
     }
 
-    /// In ASCII text the words found through the tokens are the maximal runs of letters and
-    /// digits, whatever the tokenizer makes of dots, commas and apostrophes.
+    /// In ASCII text the words found are the maximal runs of letters and digits, whatever
+    /// stands between them (dots, commas, apostrophes, hyphens).
     #[test]
     fn words_among_ascii_tokens_are_the_alphanumeric_runs() {
         let text = "U.S.A. firms' 1,000.5bn deal: O'Neill's rock'n'roll a.m.5 U.S.Axe X.Y.zed \

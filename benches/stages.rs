@@ -11,6 +11,10 @@ use gazette::input::{parse_json_record, Fields};
 use gazette::{entities, events, output, segment, Article, Extractor};
 use std::time::Instant;
 
+/// The allocator of the `gazette` binary, so that the stages cost what they cost there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let Some(corpus) = args.first() else {

@@ -113,7 +113,7 @@ pub fn find_quotes(text: &str, an: &Analysis) -> Vec<Quote> {
             if window.start >= window.end || !text.is_char_boundary(window.start) || !text.is_char_boundary(window.end) {
                 continue;
             }
-            if verb_regex().find(&text[window.clone()]).is_none() {
+            if !verb_regex().is_match(&text[window.clone()]) {
                 continue;
             }
             for a in an.anchors.iter().filter(|a| a.kind == AnchorKind::Name && a.start >= window.start && a.end <= window.end) {

@@ -15,12 +15,13 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// A bar in bytes when the total is known (with ETA), else a spinner.
+    /// A bar in bytes when the total is known (with ETA), else a spinner. Sizes are in decimal
+    /// megabytes, as the rates and the summary are.
     pub fn new(show: bool, total: Option<u64>, bytes: Arc<AtomicU64>) -> Progress {
         let bar = show.then(|| {
             let (bar, tpl) = match total {
-                Some(t) => (ProgressBar::with_draw_target(Some(t), ProgressDrawTarget::stderr()), "{wide_bar} {bytes}/{total_bytes} {msg} ETA {eta}"),
-                None => (ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()), "{spinner} {bytes} {msg} [{elapsed}]"),
+                Some(t) => (ProgressBar::with_draw_target(Some(t), ProgressDrawTarget::stderr()), "{wide_bar} {decimal_bytes}/{decimal_total_bytes} {msg} ETA {eta}"),
+                None => (ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()), "{spinner} {decimal_bytes} {msg} [{elapsed}]"),
             };
             bar.set_style(ProgressStyle::with_template(tpl).unwrap_or_else(|_| ProgressStyle::default_bar()));
             bar.enable_steady_tick(Duration::from_millis(200));
